@@ -1,0 +1,327 @@
+/*
+ * cpu_loop.c - the run loop: find or decode the block at CS:EIP, execute it,
+ * service interrupts between blocks, and land faults.
+ *
+ * Exceptions: a handler that faults calls cpu_raise(), which longjmps to the
+ * landing pad in cpu_run().  There EIP is put back to the faulting
+ * instruction and intr.c delivers the exception (escalating to #DF and
+ * shutdown).  So a handler must not commit architectural state before its
+ * last possible fault: load and check first, write back last.  String
+ * instructions update ECX/ESI/EDI per iteration, so a restart is correct.
+ *
+ * Two speeds:
+ *  - fast: run whole decoded blocks; interrupts are checked only between
+ *    blocks (a device raising INTR sets stop_block to end the block early);
+ *  - careful: one instruction at a time, used while something must happen at
+ *    instruction granularity: EFLAGS.TF (single-step trap), armed DR7
+ *    breakpoints, RF, the STI/MOV SS interrupt shadow, and -d exec/cpu traces.
+ *
+ * Sources: SDM vol. 3A 6.8.3 (interrupt shadow), 6.9 (priorities between
+ * simultaneous events), 17.3 (debug exception conditions).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "cpu/decode.h"
+#include "cpu/decoded_cache.h"
+#include "cpu/except.h"
+#include "cpu/insn_table.h"
+#include "cpu/intr.h"
+#include "cpu/mmu.h"
+#include "cpu/trace.h"
+#include "mem/bus.h"
+#include "mem/log.h"
+
+/* ---- decoding a block ---- */
+
+/* Bytes of CS that may be fetched from offset eip (0 if eip is past the limit). */
+static uint32_t cs_bytes_left(const struct cpu *c, uint32_t eip)
+{
+    const struct seg *cs = &c->seg[SEG_CS];
+    if (eip > cs->limit)
+        return 0;
+    uint64_t n = (uint64_t)cs->limit - eip + 1;
+    return n > 0x1000 ? 0x1000 : (uint32_t)n;
+}
+
+static void trace_decoded(struct cpu *c, uint32_t eip, const uint8_t *bytes, unsigned len)
+{
+    if (log_enabled(LOG_IN_ASM))
+        trace_insn(c, c->seg[SEG_CS].base, eip, bytes, len, cpu_code32(c));
+}
+
+/* One instruction that straddles a page or lives in MMIO: gathered into a
+ * buffer and decoded into a one-off block that is never cached. */
+static struct dblock *decode_single(struct cpu *c, uint32_t eip, uint32_t lin, uint32_t paddr,
+                                    const uint8_t *host, uint32_t mode)
+{
+    uint8_t buf[X86_MAX_INSN_LEN] = {0};
+    uint32_t limit_left = cs_bytes_left(c, eip);
+    unsigned have = 0;
+    unsigned in_page = 0x1000 - (lin & 0xfff);
+    unsigned want = X86_MAX_INSN_LEN < limit_left ? X86_MAX_INSN_LEN : limit_left;
+    for (; have < want && have < in_page; have++)
+        buf[have] = host ? host[have] : (uint8_t)bus_phys_read(c->bus, paddr + have, 1);
+    struct insn in;
+    int len = x86_decode(&in, buf, have, mode);
+    if (len == -DECODE_NEED_MORE && have < want) {
+        /* The rest is on the next page: fetching it may #PF, as on hardware. */
+        uint32_t paddr2;
+        const uint8_t *host2 = tlb_fetch_ptr(c, lin + have, &paddr2);
+        for (unsigned k = 0; have < want; k++, have++)
+            buf[have] = host2 ? host2[k] : (uint8_t)bus_phys_read(c->bus, paddr2 + k, 1);
+        len = x86_decode(&in, buf, have, mode);
+    }
+    if (len < 0)
+        cpu_raise_gp0(c); /* the instruction runs past the CS limit */
+    trace_decoded(c, eip, buf, (unsigned)len);
+    struct dblock *b = dcache_scratch(c->dcache);
+    b->phys = paddr;
+    b->mode = mode;
+    b->bytes = (uint32_t)len;
+    b->n = 1;
+    b->insns[0] = in;
+    b->cached = false;
+    c->stat_decodes++;
+    return b;
+}
+
+static struct dblock *decode_block(struct cpu *c, uint32_t eip, uint32_t lin, uint32_t paddr,
+                                   const uint8_t *host, uint32_t mode)
+{
+    struct insn tmp[DBLOCK_MAX_INSNS];
+    uint32_t in_page = 0x1000 - (lin & 0xfff);
+    uint32_t limit_left = cs_bytes_left(c, eip);
+    uint32_t avail = in_page < limit_left ? in_page : limit_left;
+    uint32_t off = 0;
+    unsigned n = 0;
+    while (n < DBLOCK_MAX_INSNS && off < avail) {
+        int len = x86_decode(&tmp[n], host + off, avail - off, mode);
+        if (len < 0)
+            break; /* straddles the page end or the CS limit: its own block */
+        trace_decoded(c, eip + off, host + off, (unsigned)len);
+        off += (uint32_t)len;
+        uint32_t attrs = insn_rows[tmp[n].op].attrs;
+        n++;
+        if (attrs & (A_END | A_UD))
+            break;
+    }
+    if (n == 0)
+        return decode_single(c, eip, lin, paddr, host, mode);
+    struct dblock *b = dblock_alloc(n);
+    memcpy(b->insns, tmp, n * sizeof(struct insn));
+    b->phys = paddr;
+    b->mode = mode;
+    b->bytes = off;
+    b->n = (uint16_t)n;
+    c->stat_decodes++;
+    dcache_insert(c->dcache, b);
+    bus_code_mark(c->bus, paddr, off);
+    return b;
+}
+
+/* The block at CS:EIP, from the cache when possible.  May raise #PF/#GP. */
+static struct dblock *fetch_block(struct cpu *c)
+{
+    uint32_t eip = c->eip;
+    if (eip > c->seg[SEG_CS].limit)
+        cpu_raise_gp0(c);
+    uint32_t lin = c->seg[SEG_CS].base + eip;
+    uint32_t paddr;
+    const uint8_t *host = tlb_fetch_ptr(c, lin, &paddr);
+    uint32_t mode = cpu_mode_key(c);
+    if (!host)
+        return decode_single(c, eip, lin, paddr, NULL, mode);
+    struct dblock *b = dcache_lookup(c->dcache, paddr, mode);
+    if (b && (uint64_t)eip + b->bytes - 1 <= c->seg[SEG_CS].limit)
+        return b;
+    if (b) /* cached for a roomier CS limit: decode within this one, uncached */
+        return decode_single(c, eip, lin, paddr, host, mode);
+    return decode_block(c, eip, lin, paddr, host, mode);
+}
+
+/* ---- executing ---- */
+
+static void exec_block(struct cpu *c, const struct dblock *b, unsigned max)
+{
+    const struct insn *i = b->insns;
+    const struct insn *end = i + (max < b->n ? max : b->n);
+    /* 16-bit code: IP wraps within the segment (as on the 286 and in every
+     * real-mode BIOS that relies on it). */
+    uint32_t ip_mask = (b->mode & MODE_CODE32) ? 0xffffffffu : 0xffffu;
+    c->stop_block = false;
+    for (; i < end; i++) {
+        c->insn_eip = c->eip;
+        c->eip = (c->eip + i->len) & ip_mask;
+        c->icount++;
+        i->fn(c, i);
+        if (unlikely(c->stop_block))
+            break; /* b may have been invalidated: do not touch it again */
+    }
+}
+
+static bool exec_breakpoint_armed(const struct cpu *c)
+{
+    uint32_t dr7 = c->dr[7];
+    for (int n = 0; n < 4; n++)
+        if (((dr7 >> (n * 2)) & 3) && ((dr7 >> (16 + n * 4)) & 3) == 0)
+            return true;
+    return false;
+}
+
+static bool data_breakpoint_armed(const struct cpu *c)
+{
+    uint32_t dr7 = c->dr[7];
+    for (int n = 0; n < 4; n++)
+        if (((dr7 >> (n * 2)) & 3) && ((dr7 >> (16 + n * 4)) & 3) != 0)
+            return true;
+    return false;
+}
+
+/* Instruction breakpoints are faults checked before the instruction runs
+ * (suppressed by RF). */
+static void check_exec_breakpoints(struct cpu *c)
+{
+    if (c->eflags & FL_RF)
+        return;
+    uint32_t lin = c->seg[SEG_CS].base + c->eip;
+    uint32_t dr7 = c->dr[7], hit = 0;
+    for (int n = 0; n < 4; n++)
+        if (((dr7 >> (n * 2)) & 3) && ((dr7 >> (16 + n * 4)) & 3) == 0 && c->dr[n] == lin)
+            hit |= 1u << n;
+    if (hit) {
+        c->dr[6] = (c->dr[6] & ~0xfu) | hit;
+        cpu_raise_noerr(c, EXC_DB);
+    }
+}
+
+/* One instruction with every per-instruction duty (see the file comment). */
+static void step_careful(struct cpu *c)
+{
+    bool tf = c->eflags & FL_TF;
+    c->insn_eip = c->eip;
+    if (exec_breakpoint_armed(c))
+        check_exec_breakpoints(c);
+    if (log_enabled(LOG_CPU))
+        trace_cpu_state(c);
+    struct dblock *b = fetch_block(c);
+    if (log_enabled(LOG_EXEC))
+        log_printf(LOG_EXEC, "Trace %04x:%08x [%08x]\n", c->seg[SEG_CS].sel, c->eip,
+                   c->seg[SEG_CS].base + c->eip);
+    c->pending_dr6 = 0;
+    exec_block(c, b, 1);
+    c->eflags &= ~FL_RF; /* the instruction completed */
+    uint32_t dr6 = c->pending_dr6;
+    c->pending_dr6 = 0;
+    if (tf)
+        dr6 |= 0x4000; /* BS */
+    if (dr6) {
+        c->dr[6] = (c->dr[6] & ~0x400fu) | dr6;
+        c->insn_eip = c->eip; /* a trap: the return address is the next instruction */
+        cpu_interrupt(c, EXC_DB, INTR_EXC, false, 0);
+    }
+}
+
+static bool needs_careful_step(const struct cpu *c)
+{
+    return (c->eflags & (FL_TF | FL_RF)) || c->intr_shadow || exec_breakpoint_armed(c) ||
+           data_breakpoint_armed(c) || log_enabled(LOG_EXEC) || log_enabled(LOG_CPU);
+}
+
+/* External events between instructions, by the SDM 6.9 priorities (NMI
+ * before INTR).  Returns true when one was delivered. */
+static bool service_interrupts(struct cpu *c)
+{
+    if (c->intr_shadow)
+        return false;
+    if (c->nmi_pending && !c->nmi_blocked) {
+        c->nmi_pending = false;
+        c->nmi_blocked = true;
+        c->halted = false;
+        c->insn_eip = c->eip;
+        cpu_interrupt(c, EXC_NMI, INTR_EXT, false, 0);
+        return true;
+    }
+    if (c->intr_line && (c->eflags & FL_IF) && c->irq_ack.ack) {
+        int vector = c->irq_ack.ack(c->irq_ack.opaque);
+        c->halted = false;
+        if (vector < 0)
+            return false; /* the PIC withdrew the request */
+        c->insn_eip = c->eip;
+        if (log_enabled(LOG_INT))
+            trace_interrupt(c, vector, INTR_EXT, false, 0);
+        cpu_interrupt(c, vector & 0xff, INTR_EXT, false, 0);
+        return true;
+    }
+    return false;
+}
+
+static enum cpu_exit run_loop(struct cpu *c)
+{
+    for (;;) {
+        dcache_collect(c->dcache);
+        if (c->shutdown)
+            return CPU_EXIT_SHUTDOWN;
+        if (c->exit_request) {
+            c->exit_request = false;
+            return CPU_EXIT_REQUEST;
+        }
+        bool shadow = c->intr_shadow;
+        service_interrupts(c);
+        if (c->halted)
+            return CPU_EXIT_HALT;
+        if (c->icount >= c->icount_limit)
+            return CPU_EXIT_BUDGET;
+        c->stat_blocks++;
+        if (needs_careful_step(c)) {
+            step_careful(c);
+            if (shadow)
+                c->intr_shadow = false; /* the shadowed instruction has run */
+            continue;
+        }
+        c->insn_eip = c->eip;
+        struct dblock *b = fetch_block(c);
+        b->exec_count++;
+        exec_block(c, b, DBLOCK_MAX_INSNS);
+    }
+}
+
+enum cpu_exit cpu_run(struct cpu *c, uint64_t max_insns)
+{
+    c->icount_limit = c->icount + max_insns;
+    if (setjmp(c->fault_jmp) != 0) {
+        /* Landed from cpu_raise(): back to the faulting instruction. */
+        c->eip = c->insn_eip;
+        c->stop_block = false;
+        c->pending_dr6 = 0;
+        if (log_enabled(LOG_INT))
+            trace_interrupt(c, c->exc_vector, INTR_EXC, c->exc_has_error, c->exc_error);
+        cpu_deliver_exception(c);
+    }
+    c->in_run = true;
+    enum cpu_exit why = run_loop(c);
+    c->in_run = false;
+    return why;
+}
+
+void cpu_set_intr(struct cpu *c, bool level)
+{
+    c->intr_line = level;
+    if (level)
+        c->stop_block = true;
+}
+
+void cpu_set_nmi(struct cpu *c)
+{
+    c->nmi_pending = true;
+    c->stop_block = true;
+}
+
+void cpu_request_exit(struct cpu *c)
+{
+    c->exit_request = true;
+    c->stop_block = true;
+}
+
+uint64_t cpu_insn_count(const struct cpu *c) { return c->icount; }

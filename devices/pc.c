@@ -1,0 +1,612 @@
+/*
+ * pc.c - the board: builds a minimal PC and runs it against the virtual clock.
+ *
+ * Sources: DESIGN.md §7 (board API), TinyEMU pc_machine_init and QEMU
+ * hw/i386/pc.c / x86.c for the layout: RAM at 0-640 KiB and from 1 MiB up,
+ * the VGA hole at A0000-BFFFF, upper memory at C0000 up to the BIOS low
+ * window, the BIOS at the top of 4 GiB and mirrored below 1 MiB.
+ *
+ * The run loop follows DESIGN.md's "derive, never tick": ask the scheduler for
+ * the next deadline, run the CPU for the instructions that fit before it,
+ * advance the clock, run due timers, repeat.  Time is either exact (-icount:
+ * one instruction is 2^shift virtual ns, so runs are reproducible) or real
+ * (virtual time follows the host's monotonic clock; the instruction budget
+ * per slice comes from a running estimate of the host's speed).
+ *
+ * What the board holds: bus, scheduler, RAM, CPU, BIOS ROM, debugcon(s),
+ * isa-debug-exit, POST port, port 0x92.  Not yet: PIC, PIT, RTC, 8042, PCI,
+ * VGA, disks (later issues plug into pc_add_device), Linux bzImage loading,
+ * fw_cfg, SMP, -icount auto's adaptive shift (auto is treated as shift 3).
+ */
+#include "devices/pc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cpu/cpu.h"
+#include "cpu/flags.h"
+#include "cpu/seg.h"
+#include "cpu/tlb.h"
+#include "cpu/trace.h"
+#include "devices/bios_rom.h"
+#include "devices/chardev.h"
+#include "devices/debug_exit.h"
+#include "devices/debugcon.h"
+#include "devices/multiboot.h"
+#include "devices/port92.h"
+#include "devices/post_port.h"
+#include "mem/bus.h"
+#include "mem/log.h"
+#include "mem/ram.h"
+#include "mem/sched.h"
+#include "mem/stats.h"
+
+#define LOW_RAM_END 0xA0000u
+#define UPPER_MEM_START 0xC0000u
+#define HIGH_RAM_START 0x100000u
+#define SLICE_MAX_INSNS (1u << 20)   /* poll the stop flag at least this often */
+#define IDLE_SLEEP_MAX_NS 10000000u  /* a halted CPU sleeps in steps of at most 10 ms */
+#define MAX_MODULES 16
+
+struct pc_device {
+    const struct device_desc *desc; /* what it is */
+    void *state;                    /* its state */
+};
+
+struct pc {
+    struct pc_config cfg;       /* as given (strings point at the caller's) */
+    struct bus *bus;            /* address and port space */
+    struct sched *sched;        /* virtual clock and timers */
+    struct cpu *cpu;            /* the one CPU */
+    uint8_t *ram;               /* host memory for guest RAM (ram_alloc) */
+    uint64_t ram_size;          /* bytes */
+    struct region *ram_region[3]; /* low, upper-memory and high RAM mappings */
+    struct bios_rom *bios;      /* NULL when booting -kernel without -bios */
+    struct chardev *debugcon_out; /* shared by every debugcon; NULL if none */
+    struct pc_device *dev;      /* devices, in creation order */
+    unsigned ndev, devcap;      /* used / allocated entries of dev */
+
+    /* -kernel, kept so that a reset can reload it */
+    uint8_t *kernel;            /* file contents */
+    size_t kernel_len;          /* bytes */
+    char *kernel_cmdline;       /* "PATH APPEND" */
+    struct mb_module mods[MAX_MODULES]; /* -initrd files (data malloc'd, cmdline in modstr) */
+    unsigned nmods;             /* entries used */
+    char *modstr;               /* copy of -initrd, split in place into module strings */
+
+    /* run state */
+    volatile sig_atomic_t stop_requested; /* pc_request_stop was called */
+    bool reset_pending;         /* port 0x92 (or later the 8042) asked for a reset */
+    enum pc_exit exit;          /* sticky once not TIMEOUT */
+    int exit_status;            /* process status for PC_EXIT_GUEST */
+    uint64_t host_base_ns;      /* real-time mode: host time at virtual time 0 */
+    uint64_t host_start_ns;     /* host time at pc_create, for stats */
+    double insns_per_ns;        /* real-time mode: estimated host speed */
+};
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void host_sleep_ns(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    nanosleep(&ts, NULL); /* EINTR is fine: the caller re-checks the stop flag */
+}
+
+void pc_config_defaults(struct pc_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->ram_size = PC_RAM_DEFAULT;
+    cfg->debug_exit_iobase = DEBUG_EXIT_DEFAULT_IOBASE;
+    cfg->debug_exit_iosize = DEBUG_EXIT_DEFAULT_IOSIZE;
+    cfg->icount_shift = PC_ICOUNT_OFF;
+}
+
+int pc_add_device(struct pc *pc, const struct device_desc *desc, void *state)
+{
+    if (pc->ndev == pc->devcap) {
+        unsigned cap = pc->devcap ? pc->devcap * 2 : 16;
+        struct pc_device *d = realloc(pc->dev, cap * sizeof(*d));
+        if (!d)
+            return -1;
+        pc->dev = d;
+        pc->devcap = cap;
+    }
+    pc->dev[pc->ndev++] = (struct pc_device){desc, state};
+    return 0;
+}
+
+/* The CPU caches translations and the A20 mask: drop them on every map or
+ * A20 change (bus_add_map_listener). */
+static void pc_on_map_change(void *opaque)
+{
+    struct pc *pc = opaque;
+    pc->cpu->a20_mask = bus_a20_mask(pc->bus);
+    tlb_flush_all(pc->cpu);
+}
+
+static void pc_debug_exit_request(void *opaque, int status)
+{
+    struct pc *pc = opaque;
+    if (pc->exit == PC_EXIT_TIMEOUT) {
+        pc->exit = PC_EXIT_GUEST;
+        pc->exit_status = status;
+    }
+    cpu_request_exit(pc->cpu);
+}
+
+static void pc_reset_request(void *opaque)
+{
+    struct pc *pc = opaque;
+    pc->reset_pending = true;
+    cpu_request_exit(pc->cpu);
+}
+
+/* --- multiboot --------------------------------------------------------- */
+
+static void pc_mb_write(void *opaque, uint32_t paddr, const void *src, size_t len)
+{
+    static const uint8_t zeros[4096];
+    struct pc *pc = opaque;
+    while (len) {
+        size_t n = src ? len : (len < sizeof(zeros) ? len : sizeof(zeros));
+        bus_phys_write_block(pc->bus, paddr, src ? src : zeros, n);
+        paddr += (uint32_t)n;
+        len -= n;
+        if (src)
+            src = (const uint8_t *)src + n;
+    }
+}
+
+/* Machine state at entry, Multiboot spec 3.2: flat 32-bit protected mode,
+ * paging off, IF=0, A20 on, EAX = magic, EBX = info.  The spec does not
+ * require a valid GDT, so only the hidden descriptor caches are loaded. */
+static void pc_enter_multiboot(struct pc *pc, const struct mb_boot *b)
+{
+    struct cpu *c = pc->cpu;
+    bus_set_a20(pc->bus, true);
+    c->cr0 = CR0_PE | CR0_ET;
+    for (int i = 0; i < SEG_COUNT; i++) {
+        struct seg *s = &c->seg[i];
+        s->base = 0;
+        s->limit = 0xFFFFFFFFu;
+        s->sel = i == SEG_CS ? 0x08 : 0x10; /* what GRUB's own GDT uses */
+        /* P, DPL 0, S, G, D/B; code execute/read accessed, data read/write accessed */
+        s->flags = (uint16_t)(SEGF_G | SEGF_DB | SEGF_P | SEGF_S | (i == SEG_CS ? 0xB : 0x3));
+        seg_update_cache(c, s, i);
+    }
+    c->lf.op = LF_NONE;
+    c->eflags = FL_RES1;
+    c->regs[R_EAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+    c->regs[R_EBX] = b->info_addr;
+    c->regs[R_ESP] = 0x7C00; /* undefined by the spec; a harmless spot in free low RAM */
+    c->eip = c->insn_eip = b->entry;
+    c->halted = false;
+    cpu_set_cpl(c, 0);
+    tlb_flush_all(c);
+    cpu_update_tlb_cur(c);
+}
+
+static int pc_load_kernel(struct pc *pc, char *err, size_t errlen)
+{
+    struct mb_mem mem = {
+        .write = pc_mb_write,
+        .opaque = pc,
+        .ram_size = (uint32_t)pc->ram_size,
+        .rom_size = pc->bios ? bios_rom_size(pc->bios) : 0,
+    };
+    struct mb_boot boot;
+    if (multiboot_load(&mem, pc->cfg.kernel, pc->kernel, pc->kernel_len, pc->kernel_cmdline,
+                       pc->mods, pc->nmods, &boot, err, errlen) != 0)
+        return -1;
+    pc_enter_multiboot(pc, &boot);
+    return 0;
+}
+
+static int pc_read_kernel_files(struct pc *pc, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    if (ram_load_file(cfg->kernel, &pc->kernel, &pc->kernel_len, 0, PC_RAM_MAX, err, errlen))
+        return -1;
+    size_t n = strlen(cfg->kernel) + (cfg->append ? strlen(cfg->append) + 1 : 0) + 1;
+    pc->kernel_cmdline = malloc(n);
+    if (!pc->kernel_cmdline) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(pc->kernel_cmdline, n, "%s%s%s", cfg->kernel, cfg->append ? " " : "",
+             cfg->append ? cfg->append : "");
+    if (!cfg->initrd)
+        return 0;
+    /* QEMU's -initrd syntax: "FILE ARGS,FILE ARGS"; the module string is the
+     * whole item, the file is its first word. */
+    pc->modstr = strdup(cfg->initrd);
+    if (!pc->modstr) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    char *save = NULL;
+    for (char *item = strtok_r(pc->modstr, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        if (pc->nmods == MAX_MODULES) {
+            snprintf(err, errlen, "-initrd: more than %d modules", MAX_MODULES);
+            return -1;
+        }
+        char path[4096];
+        size_t plen = strcspn(item, " ");
+        snprintf(path, sizeof(path), "%.*s", (int)plen, item);
+        struct mb_module *m = &pc->mods[pc->nmods];
+        uint8_t *data;
+        if (ram_load_file(path, &data, &m->len, 0, PC_RAM_MAX, err, errlen))
+            return -1;
+        m->data = data;
+        m->cmdline = item;
+        pc->nmods++;
+    }
+    return 0;
+}
+
+/* --- creation ------------------------------------------------------------ */
+
+static int pc_map_ram(struct pc *pc, char *err, size_t errlen)
+{
+    pc->ram = ram_alloc(pc->ram_size);
+    if (!pc->ram) {
+        snprintf(err, errlen, "-m: cannot allocate %llu MiB of guest RAM",
+                 (unsigned long long)(pc->ram_size >> 20));
+        return -1;
+    }
+    uint32_t upper_end = pc->bios ? bios_rom_low_base(pc->bios) : HIGH_RAM_START;
+    uint32_t size = (uint32_t)pc->ram_size;
+    pc->ram_region[0] = bus_map_ram(pc->bus, 0, LOW_RAM_END, pc->ram, 0);
+    pc->ram_region[1] = bus_map_ram(pc->bus, UPPER_MEM_START, upper_end - UPPER_MEM_START,
+                                    pc->ram + UPPER_MEM_START, 0);
+    pc->ram_region[2] = bus_map_ram(pc->bus, HIGH_RAM_START, size - HIGH_RAM_START,
+                                    pc->ram + HIGH_RAM_START, 0);
+    if (!pc->ram_region[0] || !pc->ram_region[1] || !pc->ram_region[2]) {
+        snprintf(err, errlen, "cannot map guest RAM");
+        return -1;
+    }
+    return 0;
+}
+
+static int pc_create_devices(struct pc *pc, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    if (cfg->n_debugcon) {
+        pc->debugcon_out = chardev_open(cfg->debugcon ? cfg->debugcon : "stdio", err, errlen);
+        if (!pc->debugcon_out)
+            return -1;
+        for (unsigned i = 0; i < cfg->n_debugcon; i++) {
+            struct debugcon *d = debugcon_create(pc->bus, cfg->debugcon_ports[i], pc->debugcon_out);
+            if (!d) {
+                snprintf(err, errlen, "isa-debugcon: port 0x%x is already in use",
+                         cfg->debugcon_ports[i]);
+                return -1;
+            }
+            if (pc_add_device(pc, &debugcon_desc, d))
+                goto oom;
+        }
+    }
+    if (cfg->debug_exit) {
+        struct debug_exit *d = debug_exit_create(pc->bus, cfg->debug_exit_iobase,
+                                                 cfg->debug_exit_iosize, pc_debug_exit_request, pc);
+        if (!d) {
+            snprintf(err, errlen, "isa-debug-exit: ports 0x%x-0x%x are already in use",
+                     cfg->debug_exit_iobase,
+                     cfg->debug_exit_iobase + cfg->debug_exit_iosize - 1);
+            return -1;
+        }
+        if (pc_add_device(pc, &debug_exit_desc, d))
+            goto oom;
+    }
+    struct post_port *post = post_port_create(pc->bus);
+    if (!post || pc_add_device(pc, &post_port_desc, post)) {
+        snprintf(err, errlen, "port 0x80 is already in use");
+        return -1;
+    }
+    struct port92 *p92 = port92_create(pc->bus, pc_reset_request, pc);
+    if (!p92 || pc_add_device(pc, &port92_desc, p92)) {
+        snprintf(err, errlen, "port 0x92 is already in use");
+        return -1;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
+struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
+{
+    if (cfg->ram_size < PC_RAM_MIN || cfg->ram_size > PC_RAM_MAX || cfg->ram_size % 4096) {
+        snprintf(err, errlen, "-m: RAM size must be 2M to 3584M, a multiple of 4K");
+        return NULL;
+    }
+    struct pc *pc = calloc(1, sizeof(*pc));
+    if (!pc) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pc->cfg = *cfg;
+    pc->ram_size = cfg->ram_size;
+    pc->exit = PC_EXIT_TIMEOUT;
+    pc->insns_per_ns = 0.05; /* 50 MIPS until measured */
+    pc->bus = bus_create();
+    pc->sched = sched_create();
+    pc->cpu = calloc(1, sizeof(*pc->cpu));
+    if (!pc->bus || !pc->sched || !pc->cpu) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    struct cpu_config cc = {0};
+    if (cpu_init(pc->cpu, pc->bus, &cc) != 0) {
+        snprintf(err, errlen, "cannot initialise the CPU");
+        free(pc->cpu);
+        pc->cpu = NULL;
+        goto fail;
+    }
+    bus_add_map_listener(pc->bus, pc_on_map_change, pc);
+
+    /* Firmware: -bios, else Debian's SeaBIOS, except that -kernel needs none. */
+    const char *bios = cfg->bios;
+    if (!bios && !cfg->kernel) {
+        struct stat st;
+        if (stat(BIOS_ROM_DEFAULT, &st) != 0) {
+            snprintf(err, errlen,
+                     "no BIOS: install Debian's seabios package (or pass -bios FILE)");
+            goto fail;
+        }
+        bios = BIOS_ROM_DEFAULT;
+    }
+    if (bios) {
+        pc->bios = bios_rom_create(pc->bus, bios, err, errlen);
+        if (!pc->bios)
+            goto fail;
+        if (pc_add_device(pc, &bios_rom_desc, pc->bios)) {
+            bios_rom_desc.destroy(pc->bios);
+            pc->bios = NULL;
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+    }
+    if (pc_map_ram(pc, err, errlen) || pc_create_devices(pc, err, errlen))
+        goto fail;
+
+    cpu_reset(pc->cpu);
+    pc_on_map_change(pc);
+    if (cfg->kernel && (pc_read_kernel_files(pc, err, errlen) || pc_load_kernel(pc, err, errlen)))
+        goto fail;
+    pc->host_start_ns = pc->host_base_ns = host_ns();
+    return pc;
+fail:
+    pc_destroy(pc);
+    return NULL;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+void pc_reset(struct pc *pc)
+{
+    LOG(LOG_PM, "machine reset");
+    cpu_reset(pc->cpu);
+    for (unsigned i = 0; i < pc->ndev; i++)
+        if (pc->dev[i].desc->reset)
+            pc->dev[i].desc->reset(pc->dev[i].state);
+    bus_set_a20(pc->bus, true); /* the 8042 powers up with A20 enabled, as QEMU's does */
+    pc->reset_pending = false;
+    if (pc->kernel) {
+        char err[512];
+        /* The image loaded at power-on, so it loads again. */
+        if (pc_load_kernel(pc, err, sizeof(err)) != 0)
+            LOG(LOG_PM, "reload after reset failed: %s", err);
+    }
+}
+
+void pc_request_stop(struct pc *pc)
+{
+    pc->stop_requested = 1;
+    cpu_request_exit(pc->cpu);
+}
+
+int pc_exit_status(const struct pc *pc)
+{
+    return pc->exit == PC_EXIT_GUEST ? pc->exit_status : 0;
+}
+
+static bool pc_stop_wanted(struct pc *pc)
+{
+    return pc->stop_requested || (pc->cfg.stop_flag && *pc->cfg.stop_flag);
+}
+
+/* Real-time mode: virtual time is host time since power-on (never backwards). */
+static void pc_sync_realtime(struct pc *pc)
+{
+    uint64_t target = host_ns() - pc->host_base_ns;
+    uint64_t now = sched_now(pc->sched);
+    if (target > now)
+        sched_advance(pc->sched, target - now);
+}
+
+/* Instructions that fit in ns of virtual time. */
+static uint64_t pc_budget(struct pc *pc, uint64_t ns)
+{
+    uint64_t n;
+    if (pc->cfg.icount_shift >= 0) {
+        uint64_t unit = 1ull << pc->cfg.icount_shift;
+        n = ns / unit + (ns % unit != 0);
+    } else {
+        double d = (double)ns * pc->insns_per_ns;
+        n = d >= SLICE_MAX_INSNS ? SLICE_MAX_INSNS : (uint64_t)d;
+    }
+    if (n == 0)
+        n = 1;
+    return n > SLICE_MAX_INSNS ? SLICE_MAX_INSNS : n;
+}
+
+/* A halted CPU: let time pass until the next deadline (or end), sleeping in
+ * real-time mode, jumping in icount mode when a timer is pending. */
+static void pc_idle(struct pc *pc, uint64_t until)
+{
+    uint64_t now = sched_now(pc->sched);
+    if (until <= now)
+        return;
+    uint64_t gap = until - now;
+    if (pc->cfg.icount_shift >= 0) {
+        if (sched_next_deadline(pc->sched) <= until) {
+            sched_advance(pc->sched, gap); /* exact and reproducible */
+            return;
+        }
+        /* Nothing can wake the CPU before `until`: do not spin the host. */
+        host_sleep_ns(gap < IDLE_SLEEP_MAX_NS ? gap : IDLE_SLEEP_MAX_NS);
+        sched_advance(pc->sched, gap);
+        return;
+    }
+    host_sleep_ns(gap < IDLE_SLEEP_MAX_NS ? gap : IDLE_SLEEP_MAX_NS);
+    pc_sync_realtime(pc);
+}
+
+enum pc_exit pc_run(struct pc *pc, uint64_t max_ns)
+{
+    uint64_t start = sched_now(pc->sched);
+    uint64_t end = max_ns > UINT64_MAX - start ? UINT64_MAX : start + max_ns;
+    for (;;) {
+        if (pc->exit != PC_EXIT_TIMEOUT)
+            return pc->exit;
+        if (pc_stop_wanted(pc)) {
+            pc->exit = PC_EXIT_STOPPED;
+            return pc->exit;
+        }
+        uint64_t now = sched_now(pc->sched);
+        if (now >= end)
+            return PC_EXIT_TIMEOUT;
+        uint64_t deadline = sched_next_deadline(pc->sched);
+        if (deadline <= now) {
+            sched_run_due(pc->sched);
+            continue;
+        }
+        if (deadline > end)
+            deadline = end;
+
+        uint64_t before = cpu_insn_count(pc->cpu);
+        uint64_t host_before = pc->cfg.icount_shift < 0 ? host_ns() : 0;
+        enum cpu_exit why = cpu_run(pc->cpu, pc_budget(pc, deadline - now));
+        uint64_t executed = cpu_insn_count(pc->cpu) - before;
+        if (pc->cfg.icount_shift >= 0) {
+            sched_advance(pc->sched, executed << pc->cfg.icount_shift);
+        } else {
+            uint64_t took = host_ns() - host_before;
+            if (executed > 1000 && took > 0) /* smooth the speed estimate */
+                pc->insns_per_ns = 0.75 * pc->insns_per_ns + 0.25 * (double)executed / took;
+            pc_sync_realtime(pc);
+        }
+        sched_run_due(pc->sched);
+
+        if (pc->reset_pending || (why == CPU_EXIT_SHUTDOWN && pc->cpu->shutdown)) {
+            if (why == CPU_EXIT_SHUTDOWN)
+                LOG(LOG_PM, "triple fault");
+            if (pc->cfg.no_reboot) {
+                pc->exit = PC_EXIT_SHUTDOWN;
+                return pc->exit;
+            }
+            pc_reset(pc);
+            continue;
+        }
+        switch (why) {
+        case CPU_EXIT_HALT:
+        case CPU_EXIT_SHUTDOWN: /* HLT that nothing can wake: wait for a signal */
+            if (executed == 0)
+                pc_idle(pc, deadline);
+            break;
+        case CPU_EXIT_BUDGET:
+        case CPU_EXIT_BREAKPOINT: /* no debugger yet */
+        case CPU_EXIT_REQUEST:
+            break;
+        }
+    }
+}
+
+uint64_t pc_idle_ns(struct pc *pc)
+{
+    if (!pc->cpu->halted)
+        return 0;
+    uint64_t now = sched_now(pc->sched), d = sched_next_deadline(pc->sched);
+    return d > now ? d - now : 0;
+}
+
+void pc_info(struct pc *pc, FILE *out)
+{
+    for (unsigned i = 0; i < pc->ndev; i++)
+        if (pc->dev[i].desc->info)
+            pc->dev[i].desc->info(pc->dev[i].state, out);
+}
+
+void pc_print_stats(struct pc *pc)
+{
+    if (!log_enabled(LOG_STATS))
+        return;
+    double secs = (double)(host_ns() - pc->host_start_ns) / 1e9;
+    uint64_t insns = cpu_insn_count(pc->cpu);
+    log_printf(LOG_STATS,
+               "insns=%llu blocks=%llu decoded=%llu virtual_ms=%.3f host_seconds=%.3f mips=%.2f",
+               (unsigned long long)insns, (unsigned long long)pc->cpu->stat_blocks,
+               (unsigned long long)pc->cpu->stat_decodes,
+               (double)sched_now(pc->sched) / 1e6, secs,
+               secs > 0 ? (double)insns / secs / 1e6 : 0.0);
+    stats_print(log_file());
+    log_flush();
+}
+
+void pc_destroy(struct pc *pc)
+{
+    if (!pc)
+        return;
+    for (unsigned i = pc->ndev; i-- > 0;)
+        if (pc->dev[i].desc->destroy)
+            pc->dev[i].desc->destroy(pc->dev[i].state);
+    free(pc->dev);
+    chardev_close(pc->debugcon_out);
+    /* The bus goes before the CPU: the bus's listeners point into the CPU.
+     * RAM regions are not unmapped one by one (that would run the code-page
+     * invalidation over all of RAM): bus_destroy drops them. */
+    if (pc->bus)
+        bus_destroy(pc->bus);
+    if (pc->cpu) {
+        cpu_destroy(pc->cpu);
+        free(pc->cpu);
+    }
+    trace_shutdown();
+    if (pc->sched)
+        sched_destroy(pc->sched);
+    ram_free(pc->ram, pc->ram_size);
+    free(pc->kernel);
+    free(pc->kernel_cmdline);
+    for (unsigned i = 0; i < pc->nmods; i++)
+        free((void *)pc->mods[i].data);
+    free(pc->modstr);
+    log_flush();
+    free(pc);
+}
+
+/* --- logging, behind the board API -------------------------------------- */
+
+int pc_log_parse(const char *list, char *err, size_t errlen)
+{
+    return log_parse_mask(list, err, errlen);
+}
+
+void pc_log_help(FILE *out) { log_print_modules(out); }
+
+int pc_log_open(const char *path, char *err, size_t errlen)
+{
+    return log_open_file(path, err, errlen);
+}
+
+void pc_log_close(void) { log_close(); }
+
+bool pc_chardev_spec_valid(const char *spec) { return chardev_spec_valid(spec); }

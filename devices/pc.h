@@ -1,0 +1,85 @@
+/*
+ * pc.h - the board: the machine API the frontend drives (DESIGN.md §7).
+ *
+ * The frontend fills a struct pc_config from the command line, creates the
+ * machine, and calls pc_run() in slices of virtual time until it returns
+ * something other than PC_EXIT_TIMEOUT.  This header is all the frontend
+ * includes of the emulator (DESIGN.md §1), so the process-wide logging setup
+ * (-d, -D) is reached through it too.
+ */
+#ifndef CINDER_DEVICES_PC_H
+#define CINDER_DEVICES_PC_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "devices/device.h"
+
+#define PC_RAM_DEFAULT (128ull << 20)
+#define PC_RAM_MIN (2ull << 20)
+#define PC_RAM_MAX (3584ull << 20) /* 3.5 GiB: the rest of 4 GiB is MMIO and firmware */
+#define PC_MAX_DEBUGCON 4
+#define PC_ICOUNT_OFF (-1) /* icount_shift value for real-time mode */
+#define PC_ICOUNT_MAX_SHIFT 10
+
+struct pc_config {
+    uint64_t ram_size;        /* bytes (a multiple of 4 KiB) */
+    const char *bios;         /* -bios FILE; NULL: Debian's SeaBIOS, or none with -kernel */
+    const char *kernel;       /* -kernel FILE (multiboot); NULL: boot the BIOS */
+    const char *initrd;       /* -initrd "FILE[ ARGS][,FILE...]": multiboot modules */
+    const char *append;       /* -append STRING: kernel command line after the path */
+    const char *debugcon;     /* chardev spec ("stdio", "file:PATH", "null") for debugcons */
+    uint16_t debugcon_ports[PC_MAX_DEBUGCON]; /* a debugcon at each of these ports */
+    unsigned n_debugcon;      /* entries used in debugcon_ports */
+    bool debug_exit;          /* -device isa-debug-exit */
+    uint16_t debug_exit_iobase; /* its first port */
+    unsigned debug_exit_iosize; /* its port count: 1, 2 or 4 */
+    int icount_shift;         /* PC_ICOUNT_OFF: real time; N: one insn = 2^N virtual ns */
+    bool no_reboot;           /* a guest reset or triple fault exits (status 0) */
+    volatile sig_atomic_t *stop_flag; /* set (e.g. by a signal handler): pc_run stops soon */
+};
+
+void pc_config_defaults(struct pc_config *cfg);
+
+enum pc_exit {
+    PC_EXIT_TIMEOUT,  /* ran max_ns of virtual time; call pc_run again */
+    PC_EXIT_GUEST,    /* the guest asked to exit (isa-debug-exit): see pc_exit_status */
+    PC_EXIT_SHUTDOWN, /* reset or triple fault with no_reboot */
+    PC_EXIT_STOPPED,  /* pc_request_stop or the stop flag */
+};
+
+struct pc;
+
+/* NULL with a one-line message in err (no "cinder:" prefix) on failure. */
+struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen);
+enum pc_exit pc_run(struct pc *pc, uint64_t max_ns);
+/* Stop at the next instruction boundary.  Async-signal-safe (it only sets flags). */
+void pc_request_stop(struct pc *pc);
+/* Process exit status the machine asks for: (V << 1) | 1 after isa-debug-exit, else 0. */
+int pc_exit_status(const struct pc *pc);
+/* Virtual ns the frontend may sleep before calling pc_run (0 unless halted). */
+uint64_t pc_idle_ns(struct pc *pc);
+/* Reset as the RESET pin does (CPU and every device; -kernel is reloaded). */
+void pc_reset(struct pc *pc);
+/* Record a device so reset, teardown, save and info reach it.  0, or -1 out of memory. */
+int pc_add_device(struct pc *pc, const struct device_desc *desc, void *state);
+/* Each device's info line. */
+void pc_info(struct pc *pc, FILE *out);
+/* "-d stats": print instruction and block counts, host time and MIPS to the log. */
+void pc_print_stats(struct pc *pc);
+/* Flush and close everything (devices, chardevs); NULL is a no-op. */
+void pc_destroy(struct pc *pc);
+
+/* Process-wide logging (mem/log.h behind the board API).
+ * pc_log_parse: 0 ok, 1 "help" was asked (print pc_log_help), -1 error. */
+int pc_log_parse(const char *list, char *err, size_t errlen);
+void pc_log_help(FILE *out);
+int pc_log_open(const char *path, char *err, size_t errlen);
+void pc_log_close(void);
+/* true if the chardev spec is one the board can open. */
+bool pc_chardev_spec_valid(const char *spec);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * options.c - turns the command line into a struct pc_config.
+ *
+ * Names and meanings are QEMU's (qemu-options.hx) wherever QEMU has the
+ * option, so that a user's QEMU command line for a simple guest works as it
+ * is.  Every bad value gets one line naming the option and what it expects.
+ * Options QEMU has but Cinder does not yet (-serial, -hda, -fda, -cdrom, ...)
+ * are unknown here, and -help lists only what exists.
+ *
+ * Like QEMU, options may be spelled with one or two leading dashes.
+ */
+#include "frontend/options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct option_def {
+    const char *name; /* without the dash */
+    const char *arg;  /* argument placeholder for -help; NULL: takes none */
+    const char *help; /* one line */
+    int (*set)(struct options *o, const char *arg, char *err, size_t errlen);
+};
+
+int options_parse_size(const char *s, unsigned long long *bytes)
+{
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || end == s || v < 0)
+        return -1;
+    unsigned long long unit = 1ull << 20; /* QEMU: a bare number is MiB */
+    if (*end) {
+        switch (toupper((unsigned char)*end)) {
+        case 'B': unit = 1; break;
+        case 'K': unit = 1ull << 10; break;
+        case 'M': unit = 1ull << 20; break;
+        case 'G': unit = 1ull << 30; break;
+        case 'T': unit = 1ull << 40; break;
+        default: return -1;
+        }
+        end++;
+        if (*end == 'i' || *end == 'I') /* accept "MiB"-ish spellings */
+            end++;
+        if (*end == 'b' || *end == 'B')
+            end++;
+        if (*end)
+            return -1;
+    }
+    double bytes_d = v * (double)unit;
+    if (bytes_d > 1e18)
+        return -1;
+    *bytes = (unsigned long long)bytes_d;
+    return 0;
+}
+
+/* A port number 0..0xFFFF, in C syntax (0x402, 1026). */
+static int parse_port(const char *s, unsigned long *out)
+{
+    if (!*s)
+        return -1;
+    errno = 0;
+    char *end;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || *end || v > 0xFFFF || *s == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int opt_m(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    const char *v = !strncmp(arg, "size=", 5) ? arg + 5 : arg;
+    unsigned long long bytes;
+    if (strchr(v, ',') || options_parse_size(v, &bytes) != 0) {
+        snprintf(err, errlen, "-m %s: expected a RAM size such as 128M or 1G", arg);
+        return -1;
+    }
+    bytes = (bytes + 4095) & ~4095ull;
+    if (bytes < PC_RAM_MIN || bytes > PC_RAM_MAX) {
+        snprintf(err, errlen, "-m %s: RAM size must be from 2M to 3584M (3.5G)", arg);
+        return -1;
+    }
+    o->pc.ram_size = bytes;
+    return 0;
+}
+
+static int opt_bios(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->pc.bios = arg;
+    return 0;
+}
+
+static int opt_kernel(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->pc.kernel = arg;
+    return 0;
+}
+
+static int opt_initrd(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->pc.initrd = arg;
+    return 0;
+}
+
+static int opt_append(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->pc.append = arg;
+    return 0;
+}
+
+static int add_debugcon_port(struct options *o, unsigned long port, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < o->pc.n_debugcon; i++)
+        if (o->pc.debugcon_ports[i] == port)
+            return 0;
+    if (o->pc.n_debugcon == PC_MAX_DEBUGCON) {
+        snprintf(err, errlen, "-device isa-debugcon: at most %d debug consoles",
+                 PC_MAX_DEBUGCON);
+        return -1;
+    }
+    o->pc.debugcon_ports[o->pc.n_debugcon++] = (uint16_t)port;
+    return 0;
+}
+
+static int opt_debugcon(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (!pc_chardev_spec_valid(arg)) {
+        snprintf(err, errlen, "-debugcon %s: expected stdio, file:PATH or null", arg);
+        return -1;
+    }
+    o->pc.debugcon = arg;
+    return add_debugcon_port(o, 0xE9, err, errlen);
+}
+
+/* -device NAME[,key=value...] for the two devices that exist. */
+static int opt_device(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    char buf[256];
+    if (strlen(arg) >= sizeof(buf)) {
+        snprintf(err, errlen, "-device: argument too long");
+        return -1;
+    }
+    strcpy(buf, arg);
+    char *save = NULL;
+    char *name = strtok_r(buf, ",", &save);
+    if (!name || !strcmp(name, "help")) {
+        snprintf(err, errlen,
+                 "-device %s: expected isa-debug-exit[,iobase=N][,iosize=N] or "
+                 "isa-debugcon[,iobase=N]",
+                 arg);
+        return -1;
+    }
+    bool exit_dev = !strcmp(name, "isa-debug-exit");
+    if (!exit_dev && strcmp(name, "isa-debugcon")) {
+        snprintf(err, errlen, "-device %s: unknown device (known: isa-debug-exit, isa-debugcon)",
+                 name);
+        return -1;
+    }
+    unsigned long iobase = exit_dev ? o->pc.debug_exit_iobase : 0xE9;
+    unsigned long iosize = exit_dev ? o->pc.debug_exit_iosize : 1;
+    for (char *kv = strtok_r(NULL, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq) {
+            snprintf(err, errlen, "-device %s: '%s': expected key=value", name, kv);
+            return -1;
+        }
+        *eq = '\0';
+        const char *val = eq + 1;
+        if (!strcmp(kv, "iobase")) {
+            if (parse_port(val, &iobase)) {
+                snprintf(err, errlen, "-device %s: iobase=%s: expected a port 0 to 0xffff", name,
+                         val);
+                return -1;
+            }
+        } else if (exit_dev && !strcmp(kv, "iosize")) {
+            if (parse_port(val, &iosize) || (iosize != 1 && iosize != 2 && iosize != 4)) {
+                snprintf(err, errlen, "-device %s: iosize=%s: expected 1, 2 or 4", name, val);
+                return -1;
+            }
+        } else {
+            snprintf(err, errlen, "-device %s: unknown property '%s' (expected %s)", name, kv,
+                     exit_dev ? "iobase or iosize" : "iobase");
+            return -1;
+        }
+    }
+    if (exit_dev) {
+        if (iobase + iosize > 0x10000) {
+            snprintf(err, errlen, "-device %s: iobase 0x%lx + iosize %lu is past port 0xffff",
+                     name, iobase, iosize);
+            return -1;
+        }
+        o->pc.debug_exit = true;
+        o->pc.debug_exit_iobase = (uint16_t)iobase;
+        o->pc.debug_exit_iosize = (unsigned)iosize;
+        return 0;
+    }
+    return add_debugcon_port(o, iobase, err, errlen);
+}
+
+static int opt_d(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->log_items = arg;
+    return 0;
+}
+
+static int opt_D(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->log_path = arg;
+    return 0;
+}
+
+/* -icount [shift=]N|auto[,sleep=on|off] */
+static int opt_icount(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    char buf[128];
+    snprintf(buf, sizeof(buf), "%s", arg);
+    char *save = NULL;
+    bool have_shift = false;
+    for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        const char *v = kv;
+        if (!strncmp(kv, "shift=", 6)) {
+            v = kv + 6;
+        } else if (!strcmp(kv, "sleep=on") || !strcmp(kv, "sleep=off")) {
+            continue; /* we always sleep when the guest idles without timers */
+        } else if (strchr(kv, '=')) {
+            snprintf(err, errlen, "-icount %s: expected [shift=]N (0 to %d) or auto", arg,
+                     PC_ICOUNT_MAX_SHIFT);
+            return -1;
+        }
+        if (!strcmp(v, "auto")) {
+            o->pc.icount_shift = 3; /* QEMU's starting shift for auto (not adapted here) */
+        } else {
+            char *end;
+            errno = 0;
+            long n = strtol(v, &end, 10);
+            if (!*v || *end || errno || n < 0 || n > PC_ICOUNT_MAX_SHIFT) {
+                snprintf(err, errlen, "-icount %s: expected [shift=]N (0 to %d) or auto", arg,
+                         PC_ICOUNT_MAX_SHIFT);
+                return -1;
+            }
+            o->pc.icount_shift = (int)n;
+        }
+        have_shift = true;
+    }
+    if (!have_shift) {
+        snprintf(err, errlen, "-icount %s: expected [shift=]N (0 to %d) or auto", arg,
+                 PC_ICOUNT_MAX_SHIFT);
+        return -1;
+    }
+    return 0;
+}
+
+static int opt_accel(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (!strcmp(arg, "interp"))
+        return 0;
+    if (!strcmp(arg, "jit"))
+        snprintf(err, errlen, "-accel jit: the JIT is not built yet (use -accel interp)");
+    else
+        snprintf(err, errlen, "-accel %s: expected interp", arg);
+    return -1;
+}
+
+static int opt_display(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (!strcmp(arg, "none"))
+        return 0;
+    if (!strncmp(arg, "sdl", 3))
+        snprintf(err, errlen, "-display %s: no display support yet, use -display none", arg);
+    else
+        snprintf(err, errlen, "-display %s: expected none", arg);
+    return -1;
+}
+
+/* -nographic: no window, and serial/monitor on stdio once they exist. */
+static int opt_nographic(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return 0;
+}
+
+static int opt_no_reboot(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->pc.no_reboot = true;
+    return 0;
+}
+
+static int opt_version(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->action = OPTIONS_VERSION;
+    return 0;
+}
+
+static int opt_help(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->action = OPTIONS_HELP;
+    return 0;
+}
+
+static const struct option_def option_defs[] = {
+    {"m", "SIZE", "guest RAM, e.g. 128M or 1G (default 128M; 2M to 3584M)", opt_m},
+    {"bios", "FILE", "BIOS image, 64K to 2M in 64K steps (default: Debian's SeaBIOS)", opt_bios},
+    {"kernel", "FILE", "boot this multiboot (v1) kernel directly", opt_kernel},
+    {"initrd", "FILE[,FILE]", "multiboot modules (each \"FILE ARGS\"), with -kernel", opt_initrd},
+    {"append", "STRING", "kernel command line, with -kernel", opt_append},
+    {"debugcon", "DEV", "port 0xE9 debug console to stdio, file:PATH or null", opt_debugcon},
+    {"device", "DEV", "isa-debug-exit[,iobase=0x501][,iosize=2] or isa-debugcon[,iobase=N]",
+     opt_device},
+    {"d", "LIST", "enable logs, comma-separated (-d help lists them)", opt_d},
+    {"D", "FILE", "write logs to FILE instead of stderr", opt_D},
+    {"icount", "[shift=]N|auto", "virtual time from the instruction count: 1 insn = 2^N ns",
+     opt_icount},
+    {"accel", "interp", "execution engine (interp is the only one so far)", opt_accel},
+    {"display", "none", "no display (the only choice so far)", opt_display},
+    {"nographic", NULL, "no display", opt_nographic},
+    {"no-reboot", NULL, "exit instead of rebooting on reset or triple fault", opt_no_reboot},
+    {"version", NULL, "print the version and exit", opt_version},
+    {"help", NULL, "print this help and exit", opt_help},
+    {"h", NULL, NULL, opt_help},
+};
+
+#define N_OPTIONS (sizeof(option_defs) / sizeof(option_defs[0]))
+
+void options_usage(FILE *out)
+{
+    fprintf(out, "usage: cinder [options]\n"
+                 "Cinder " CINDER_VERSION ", a PC emulator.  Options:\n");
+    for (size_t i = 0; i < N_OPTIONS; i++) {
+        const struct option_def *d = &option_defs[i];
+        if (!d->help)
+            continue;
+        char left[64];
+        snprintf(left, sizeof(left), "-%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
+        fprintf(out, "  %-28s %s\n", left, d->help);
+    }
+    fprintf(out, "Signals: SIGINT and SIGTERM stop the machine cleanly (exit status 0).\n"
+                 "isa-debug-exit: a guest write of V exits with status (V << 1) | 1.\n");
+}
+
+int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+    memset(o, 0, sizeof(*o));
+    pc_config_defaults(&o->pc);
+    o->action = OPTIONS_RUN;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0') {
+            snprintf(err, errlen, "%s: unexpected argument (see -help)", a);
+            return -1;
+        }
+        const char *name = a + 1 + (a[1] == '-');
+        const struct option_def *d = NULL;
+        for (size_t k = 0; k < N_OPTIONS && !d; k++)
+            if (!strcmp(option_defs[k].name, name))
+                d = &option_defs[k];
+        if (!d) {
+            snprintf(err, errlen, "%s: unknown option (see -help)", a);
+            return -1;
+        }
+        const char *arg = NULL;
+        if (d->arg) {
+            if (i + 1 >= argc) {
+                snprintf(err, errlen, "-%s: missing argument (expected %s)", d->name, d->arg);
+                return -1;
+            }
+            arg = argv[++i];
+        }
+        if (d->set(o, arg, err, errlen) != 0)
+            return -1;
+        if (o->action != OPTIONS_RUN)
+            return 0; /* -help / -version win over everything after them */
+    }
+    if (!o->pc.kernel && o->pc.initrd) {
+        snprintf(err, errlen, "-initrd: only allowed with -kernel");
+        return -1;
+    }
+    if (!o->pc.kernel && o->pc.append) {
+        snprintf(err, errlen, "-append: only allowed with -kernel");
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,123 @@
+#!/bin/sh
+# cli_test.sh CINDER NASM WORKDIR CASE
+#
+# Command-line and loader robustness tests for the cinder binary: bad options
+# and garbage -bios/-kernel files must give exit status 1 and exactly one
+# clear "cinder: ..." line on stderr (never a crash); a good multiboot kernel
+# must run and exit with the status it chose.  Garbage files are made on the
+# fly in WORKDIR.
+set -u
+cinder=$1
+nasm=$2
+work=$3
+case_name=$4
+src=$(dirname "$0")
+mkdir -p "$work"
+fails=0
+
+fail() {
+    echo "FAIL: $*"
+    fails=$((fails + 1))
+}
+
+# expect_error "substring" args...  -> status 1, one stderr line "cinder: ...substring..."
+expect_error() {
+    want=$1
+    shift
+    timeout 30 "$cinder" "$@" >"$work/out" 2>"$work/err" </dev/null
+    st=$?
+    lines=$(wc -l <"$work/err")
+    first=$(head -n 1 "$work/err")
+    if [ "$st" -ne 1 ]; then
+        fail "cinder $* : exit status $st, expected 1 ($(head -c 300 "$work/err"))"
+    elif [ "$lines" -ne 1 ]; then
+        fail "cinder $* : $lines stderr lines, expected 1"
+    else
+        case "$first" in
+            "cinder: "*"$want"*) echo "ok: cinder $* -> $first" ;;
+            *) fail "cinder $* : stderr '$first' lacks 'cinder: ...$want'" ;;
+        esac
+    fi
+}
+
+case "$case_name" in
+options)
+    expect_error "-foo: unknown option (see -help)" -foo
+    expect_error "-serial: unknown option" -serial stdio
+    expect_error "disk.img: unexpected argument" disk.img
+    expect_error "-m: missing argument" -m
+    expect_error "-m 12X: expected a RAM size" -m 12X
+    expect_error "-m 8G: RAM size must be" -m 8G
+    expect_error "-accel jit: the JIT is not built yet" -accel jit
+    expect_error "-accel kvm: expected interp" -accel kvm
+    expect_error "-display sdl: no display support yet, use -display none" -display sdl
+    expect_error "-icount 99: expected" -icount 99
+    expect_error "-d: unknown log item 'nope'" -d nope
+    expect_error "-device e1000: unknown device" -device e1000
+    expect_error "iosize=3: expected 1, 2 or 4" -device isa-debug-exit,iosize=3
+    expect_error "iobase=0x10000: expected a port" -device isa-debug-exit,iobase=0x10000
+    expect_error "-debugcon tcp:1234: expected stdio, file:PATH or null" -debugcon tcp:1234
+    expect_error "-initrd: only allowed with -kernel" -initrd x
+    expect_error "-D: $work/nodir/log: " -D "$work/nodir/log"
+    "$cinder" -help >"$work/out" 2>&1 || fail "-help exit status $?"
+    grep -q -- '-kernel FILE' "$work/out" || fail "-help does not list -kernel"
+    grep -q -- '-serial' "$work/out" && fail "-help lists -serial, which does not exist"
+    "$cinder" -version | grep -q '^cinder version' || fail "-version"
+    "$cinder" -d help | grep -q 'in_asm' || fail "-d help does not list in_asm"
+    ;;
+bios)
+    head -c 1000 /dev/urandom >"$work/small.rom"
+    head -c 70000 /dev/urandom >"$work/odd.rom"
+    head -c 3145728 /dev/zero >"$work/big.rom"
+    expect_error "small.rom: BIOS image is 1000 bytes; expected a multiple of 64 KiB" \
+        -display none -bios "$work/small.rom"
+    expect_error "odd.rom: BIOS image is 70000 bytes" -display none -bios "$work/odd.rom"
+    expect_error "big.rom: BIOS image is 3145728 bytes" -display none -bios "$work/big.rom"
+    expect_error "nonexistent.rom: No such file" -display none -bios "$work/nonexistent.rom"
+    : >"$work/empty.rom"
+    expect_error "empty.rom: BIOS image is 0 bytes" -display none -bios "$work/empty.rom"
+    # A BIOS of random bytes is a valid image: it must run without crashing
+    # the host until it shuts down or we stop it (status 0 either way).
+    head -c 65536 /dev/urandom >"$work/random.rom"
+    timeout --preserve-status -s INT 3 "$cinder" -display none -no-reboot -icount 0 \
+        -bios "$work/random.rom" >"$work/out" 2>"$work/err" </dev/null
+    st=$?
+    [ "$st" -eq 0 ] || fail "random BIOS: exit status $st, expected 0 ($(head -c 300 "$work/err"))"
+    ;;
+kernel)
+    head -c 20000 /dev/urandom >"$work/random.krn"
+    expect_error "random.krn: " -display none -kernel "$work/random.krn"
+    expect_error "nonexistent.krn: No such file" -display none -kernel "$work/nonexistent.krn"
+    : >"$work/empty.krn"
+    expect_error "empty.krn: not a multiboot kernel" -display none -kernel "$work/empty.krn"
+    expect_error "ELF file without a multiboot header" -display none -kernel "$cinder"
+    "$nasm" -f bin -DTRUNCATE_CLAIM -o "$work/trunc.krn" "$src/mbtiny.asm" ||
+        fail "nasm failed"
+    expect_error "trunc.krn: file truncated" -display none -kernel "$work/trunc.krn"
+    printf 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' \
+        >"$work/bz.krn"
+    head -c 1000 /dev/zero >>"$work/bz.krn"
+    printf 'HdrS' | dd of="$work/bz.krn" bs=1 seek=514 conv=notrunc 2>/dev/null
+    expect_error "bz.krn: Linux bzImage boot is not supported yet" -display none \
+        -kernel "$work/bz.krn"
+    ;;
+multiboot)
+    "$nasm" -f bin -o "$work/ok.krn" "$src/mbtiny.asm" || fail "nasm failed"
+    timeout 30 "$cinder" -display none -icount 0 -debugcon file:"$work/dc.txt" \
+        -device isa-debug-exit,iobase=0xf4,iosize=4 -kernel "$work/ok.krn" -append "a b" \
+        >"$work/out" 2>"$work/err" </dev/null
+    st=$?
+    [ "$st" -eq 33 ] || fail "multiboot kernel: exit status $st, expected 33 ($(head -c 300 "$work/err"))"
+    [ "$(cat "$work/dc.txt" 2>/dev/null)" = "OK" ] || fail "debugcon file: '$(cat "$work/dc.txt")'"
+    ;;
+*)
+    echo "unknown case $case_name" >&2
+    exit 2
+    ;;
+esac
+
+if [ "$fails" -ne 0 ]; then
+    echo "$fails failure(s)"
+    exit 1
+fi
+exit 0
