@@ -10,7 +10,9 @@
  *    count-1 formula applied to the final result (SHL/SHLD: CF ^ MSB;
  *    SHR/SHRD: MSB ^ MSB-1; SAR: 0), AF = 0, as P6 does;
  *  - rotates change only CF and OF; OF uses the same final-result formula;
- *    ROL/ROR with count a multiple of the width still update CF/OF (P6);
+ *    ROL/ROR with count a multiple of the width still update CF/OF, and
+ *    RCL/RCR whose count is a multiple of width+1 still set OF from the
+ *    unchanged value (80286 vectors confirm the latter);
  *  - 16-bit SHLD/SHRD with count > 16 shift the 48-bit dst:src:dst (P6);
  *  - MUL/IMUL: SF ZF PF from the low half of the product, AF = 0;
  *  - DIV/IDIV leave the flags alone;

@@ -3,9 +3,9 @@
  *
  * Sources: Intel SDM vol. 1 4.7 (packed BCD: 9 bytes of digit pairs, least
  * significant first, sign in bit 7 of byte 9, bits 0-6 of byte 9 ignored on
- * load) and its encodings table (packed BCD indefinite: FFFF C000 0000
- * 0000 0000h),
- * vol. 2 FBSTP (rounded per RC, #IA when out of range, NaN or infinity).
+ * load) and its encodings table (packed BCD indefinite: FFFF C000 0000 0000
+ * 0000h), vol. 2 FBSTP (rounded per RC, #IA when out of range, NaN or
+ * infinity).  The host-x87 test compares FBSTP bytes and flags exactly.
  *
  * Not emulated: FBLD of a nibble above 9 is undefined on the x87; we weigh it
  * by its binary value (digit * 10^n), a defined and repeatable result.

@@ -3,8 +3,9 @@
  *
  * Sources: Intel SDM vol. 2 FSIN/FCOS/FSINCOS/FPTAN (|x| >= 2^63: C2 = 1 and
  * the operand is left alone; infinity is #IA), FPATAN (results table for
- * special cases), vol. 1 ch. 8 (transcendental accuracy within 1 ulp).  Argument reduction
- * subtracts k * pi/2 exactly from x in 448-bit fixed point, pi/2 being known
+ * special cases), vol. 1 ch. 8 (transcendental accuracy within 1 ulp).
+ * Argument reduction subtracts k * pi/2 exactly from x in 448-bit fixed
+ * point, pi/2 being known
  * to 384 fractional bits, so even |x| near 2^63 loses nothing that matters;
  * sin and cos of |r| <= pi/4 and atan come from Taylor series in f80_wide.
  * atan(t), 0 <= t <= 1, uses atan(t) = atan(c) + atan((t - c) / (1 + tc)) with

@@ -21,8 +21,7 @@ static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t errlen, const char *fmt, ...)
 {
-    if (!err || !errlen)
-        return;
+    if (!err || !errlen) return;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err, errlen, fmt, ap);
@@ -37,30 +36,33 @@ struct cur {
     size_t off;       /* next byte to read */
 };
 
-static size_t cur_left(const struct cur *c) { return c->len - c->off; }
+static size_t cur_left(const struct cur *c)
+{
+    return c->len - c->off;
+}
 
 static bool cur_bytes(struct cur *c, void *dst, size_t n)
 {
-    if (cur_left(c) < n)
-        return false;
+    if (cur_left(c) < n) return false;
     memcpy(dst, c->p + c->off, n);
     c->off += n;
     return true;
 }
-static bool cur_u8(struct cur *c, uint8_t *v) { return cur_bytes(c, v, 1); }
+static bool cur_u8(struct cur *c, uint8_t *v)
+{
+    return cur_bytes(c, v, 1);
+}
 static bool cur_u16(struct cur *c, uint16_t *v)
 {
     uint8_t b[2];
-    if (!cur_bytes(c, b, 2))
-        return false;
+    if (!cur_bytes(c, b, 2)) return false;
     *v = (uint16_t)(b[0] | b[1] << 8);
     return true;
 }
 static bool cur_u32(struct cur *c, uint32_t *v)
 {
     uint8_t b[4];
-    if (!cur_bytes(c, b, 4))
-        return false;
+    if (!cur_bytes(c, b, 4)) return false;
     *v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
     return true;
 }
@@ -71,13 +73,12 @@ static bool cur_u32(struct cur *c, uint32_t *v)
 static int cur_chunk(struct cur *c, char id[5], struct cur *sub, const char *where, char *err,
                      size_t errlen)
 {
-    if (cur_left(c) == 0)
-        return 0;
+    if (cur_left(c) == 0) return 0;
     size_t at = c->off;
     uint32_t len;
     if (cur_left(c) < 8) {
-        seterr(err, errlen, "%s: truncated chunk header at offset %zu (%zu bytes left)", where,
-               at, cur_left(c));
+        seterr(err, errlen, "%s: truncated chunk header at offset %zu (%zu bytes left)", where, at,
+               cur_left(c));
         return -1;
     }
     cur_bytes(c, id, 4);
@@ -85,8 +86,7 @@ static int cur_chunk(struct cur *c, char id[5], struct cur *sub, const char *whe
     cur_u32(c, &len);
     if (len > cur_left(c)) {
         for (int i = 0; i < 4; i++)
-            if (!isprint((unsigned char)id[i]))
-                id[i] = '?';
+            if (!isprint((unsigned char)id[i])) id[i] = '?';
         seterr(err, errlen, "%s: chunk '%s' at offset %zu claims %u bytes, only %zu left", where,
                id, at, len, cur_left(c));
         return -1;
@@ -104,14 +104,13 @@ static const char *const reg16_names[MOO_R16_COUNT] = {
     "ax", "bx", "cx", "dx", "cs", "ss", "ds", "es", "sp", "bp", "si", "di", "ip", "flags",
 };
 static const char *const reg32_names[MOO_R32_COUNT] = {
-    "cr0", "cr3", "eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp",
+    "cr0", "cr3", "eax", "ebx", "ecx", "edx", "esi", "edi",    "ebp", "esp",
     "cs",  "ds",  "es",  "fs",  "gs",  "ss",  "eip", "eflags", "dr6", "dr7",
 };
 
 const char *moo_reg_name(bool is32, unsigned bit)
 {
-    if (is32)
-        return bit < MOO_R32_COUNT ? reg32_names[bit] : NULL;
+    if (is32) return bit < MOO_R32_COUNT ? reg32_names[bit] : NULL;
     return bit < MOO_R16_COUNT ? reg16_names[bit] : NULL;
 }
 
@@ -123,24 +122,19 @@ static int parse_regs(struct cur *c, bool is32, struct moo_regs *r, const char *
     r->present = true;
     r->is32 = is32;
     if (is32) {
-        if (!cur_u32(c, &r->mask))
-            goto trunc;
+        if (!cur_u32(c, &r->mask)) goto trunc;
     } else {
         uint16_t m;
-        if (!cur_u16(c, &m))
-            goto trunc;
+        if (!cur_u16(c, &m)) goto trunc;
         r->mask = m;
     }
     for (unsigned i = 0; i < MOO_REG_MAX; i++) {
-        if (!(r->mask & (1u << i)))
-            continue;
+        if (!(r->mask & (1u << i))) continue;
         if (is32) {
-            if (!cur_u32(c, &r->v[i]))
-                goto trunc;
+            if (!cur_u32(c, &r->v[i])) goto trunc;
         } else {
             uint16_t v;
-            if (!cur_u16(c, &v))
-                goto trunc;
+            if (!cur_u16(c, &v)) goto trunc;
             r->v[i] = v;
         }
     }
@@ -179,22 +173,19 @@ static int parse_ram(struct cur *c, struct moo_state *s, const char *where, char
 }
 
 /* INIT or FINA: nested REGS/RG32, RAM, and (FINA) RMSK/RM32. */
-static int parse_state(struct cur *c, struct moo_state *s, bool fina, const char *where,
-                       char *err, size_t errlen)
+static int parse_state(struct cur *c, struct moo_state *s, bool fina, const char *where, char *err,
+                       size_t errlen)
 {
     char id[5];
     struct cur sub;
     int r;
     while ((r = cur_chunk(c, id, &sub, where, err, errlen)) > 0) {
         if (!strcmp(id, "REGS") || !strcmp(id, "RG32")) {
-            if (parse_regs(&sub, id[1] == 'G', &s->regs, where, id, err, errlen))
-                return -1;
+            if (parse_regs(&sub, id[1] == 'G', &s->regs, where, id, err, errlen)) return -1;
         } else if (fina && (!strcmp(id, "RMSK") || !strcmp(id, "RM32"))) {
-            if (parse_regs(&sub, id[2] == '3', &s->rmask, where, id, err, errlen))
-                return -1;
+            if (parse_regs(&sub, id[2] == '3', &s->rmask, where, id, err, errlen)) return -1;
         } else if (!strcmp(id, "RAM ")) {
-            if (parse_ram(&sub, s, where, err, errlen))
-                return -1;
+            if (parse_ram(&sub, s, where, err, errlen)) return -1;
         }
         /* QUEU, EA32 and anything unknown: skipped by length */
     }
@@ -228,8 +219,7 @@ static int parse_test(struct moo_file *f, struct cur *c, uint32_t seq, struct mo
             memcpy(dst, sub.p + sub.off, n);
             dst[n] = 0;
             for (uint32_t i = 0; i < n; i++)
-                if ((unsigned char)dst[i] < 0x20)
-                    dst[i] = '?';
+                if ((unsigned char)dst[i] < 0x20) dst[i] = '?';
             *names_used += (size_t)n + 1;
             t->name = dst;
         } else if (!strcmp(id, "BYTS")) {
@@ -242,12 +232,10 @@ static int parse_test(struct moo_file *f, struct cur *c, uint32_t seq, struct mo
             t->nbytes = n;
             have_byts = true;
         } else if (!strcmp(id, "INIT")) {
-            if (parse_state(&sub, &t->init, false, where, err, errlen))
-                return -1;
+            if (parse_state(&sub, &t->init, false, where, err, errlen)) return -1;
             have_init = true;
         } else if (!strcmp(id, "FINA")) {
-            if (parse_state(&sub, &t->fina, true, where, err, errlen))
-                return -1;
+            if (parse_state(&sub, &t->fina, true, where, err, errlen)) return -1;
             have_fina = true;
         } else if (!strcmp(id, "EXCP")) {
             if (!cur_u8(&sub, &t->excp_vector) || !cur_u32(&sub, &t->excp_flags_addr)) {
@@ -264,11 +252,12 @@ static int parse_test(struct moo_file *f, struct cur *c, uint32_t seq, struct mo
         }
         /* GMET, CYCL and anything unknown: skipped by length */
     }
-    if (r < 0)
-        return -1;
+    if (r < 0) return -1;
     if (!have_byts || !have_init || !have_fina) {
         seterr(err, errlen, "%s: missing %s chunk", where,
-               !have_byts ? "BYTS" : !have_init ? "INIT" : "FINA");
+               !have_byts   ? "BYTS"
+               : !have_init ? "INIT"
+                            : "FINA");
         return -1;
     }
     if (!t->init.regs.present) {
@@ -277,8 +266,7 @@ static int parse_test(struct moo_file *f, struct cur *c, uint32_t seq, struct mo
     }
     uint32_t need = t->init.regs.is32 ? (1u << MOO_R32_COUNT) - 1 : (1u << MOO_R16_COUNT) - 1;
     if ((t->init.regs.mask & need) != need) {
-        seterr(err, errlen, "%s: INIT registers incomplete (mask %#x)", where,
-               t->init.regs.mask);
+        seterr(err, errlen, "%s: INIT registers incomplete (mask %#x)", where, t->init.regs.mask);
         return -1;
     }
     if (t->fina.regs.present && t->fina.regs.is32 != t->init.regs.is32) {
@@ -309,6 +297,10 @@ int moo_parse(uint8_t *blob, size_t len, struct moo_file *f, char *err, size_t e
     struct cur sub;
     int r;
 
+    if (len < 4 || memcmp(blob, "MOO ", 4)) {
+        seterr(err, errlen, "not a MOO file (does not start with 'MOO ')");
+        goto fail;
+    }
     r = cur_chunk(&c, id, &sub, "file", err, errlen);
     if (r <= 0 || strcmp(id, "MOO ")) {
         if (r == 0)
@@ -319,16 +311,14 @@ int moo_parse(uint8_t *blob, size_t len, struct moo_file *f, char *err, size_t e
         goto fail;
     }
     uint8_t hdr[4];
-    if (!cur_bytes(&sub, hdr, 4) || !cur_u32(&sub, &f->test_count) ||
-        !cur_bytes(&sub, f->cpu, 4)) {
+    if (!cur_bytes(&sub, hdr, 4) || !cur_u32(&sub, &f->test_count) || !cur_bytes(&sub, f->cpu, 4)) {
         seterr(err, errlen, "MOO header chunk too short (%zu bytes)", sub.len);
         goto fail;
     }
     f->major = hdr[0];
     f->minor = hdr[1];
     for (int i = 0; i < 4; i++)
-        if (!isprint((unsigned char)f->cpu[i]))
-            f->cpu[i] = '?';
+        if (!isprint((unsigned char)f->cpu[i])) f->cpu[i] = '?';
     f->cpu[4] = 0;
     /* Every TEST chunk needs at least 8 header + 4 index bytes. */
     if (f->test_count > len / 12) {
@@ -347,17 +337,16 @@ int moo_parse(uint8_t *blob, size_t len, struct moo_file *f, char *err, size_t e
         if (!strcmp(id, "META")) {
             uint8_t v[3], mn[8];
             uint32_t cnt, seed_lo, seed_hi;
-            if (!cur_bytes(&sub, v, 3) || !cur_u32(&sub, &f->opcode) ||
-                !cur_bytes(&sub, mn, 8) || !cur_u32(&sub, &cnt) || !cur_u32(&sub, &seed_lo) ||
-                !cur_u32(&sub, &seed_hi) || !cur_u8(&sub, &f->cpu_mode)) {
+            if (!cur_bytes(&sub, v, 3) || !cur_u32(&sub, &f->opcode) || !cur_bytes(&sub, mn, 8) ||
+                !cur_u32(&sub, &cnt) || !cur_u32(&sub, &seed_lo) || !cur_u32(&sub, &seed_hi) ||
+                !cur_u8(&sub, &f->cpu_mode)) {
                 seterr(err, errlen, "META chunk too short (%zu bytes)", sub.len);
                 goto fail;
             }
             trim_copy(f->mnemonic, sizeof(f->mnemonic), mn, 8);
             f->has_meta = true;
         } else if (!strcmp(id, "RMSK") || !strcmp(id, "RM32")) {
-            if (parse_regs(&sub, id[2] == '3', &f->rmask, "file", id, err, errlen))
-                goto fail;
+            if (parse_regs(&sub, id[2] == '3', &f->rmask, "file", id, err, errlen)) goto fail;
         } else if (!strcmp(id, "TEST")) {
             if (f->ntests == f->test_count) {
                 seterr(err, errlen, "more TEST chunks than the %u the header announces",
@@ -370,11 +359,10 @@ int moo_parse(uint8_t *blob, size_t len, struct moo_file *f, char *err, size_t e
             f->ntests++;
         }
     }
-    if (r < 0)
-        goto fail;
+    if (r < 0) goto fail;
     if (f->ntests != f->test_count) {
-        seterr(err, errlen, "truncated: header announces %u tests, file holds %u",
-               f->test_count, f->ntests);
+        seterr(err, errlen, "truncated: header announces %u tests, file holds %u", f->test_count,
+               f->ntests);
         goto fail;
     }
     return 0;
@@ -383,12 +371,20 @@ fail:
     return -1;
 }
 
+/* zlib prefixes its messages with the path; the caller names the file. */
+static const char *skip_path(const char *msg, const char *path)
+{
+    size_t n = strlen(path);
+    if (!strncmp(msg, path, n) && msg[n] == ':' && msg[n + 1] == ' ') return msg + n + 2;
+    return msg;
+}
+
 int moo_load(const char *path, struct moo_file *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof(*out));
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
-        seterr(err, errlen, "%s: %s", path, errno ? strerror(errno) : "cannot open");
+        seterr(err, errlen, "%s", errno ? strerror(errno) : "cannot open");
         return -1;
     }
     gzbuffer(gz, 1 << 17);
@@ -396,18 +392,18 @@ int moo_load(const char *path, struct moo_file *out, char *err, size_t errlen)
     uint8_t *buf = malloc(cap);
     if (!buf) {
         gzclose(gz);
-        seterr(err, errlen, "%s: out of memory", path);
+        seterr(err, errlen, "out of memory");
         return -1;
     }
     for (;;) {
         if (len == cap) {
             if (cap >= MOO_MAX_FILE) {
-                seterr(err, errlen, "%s: larger than %u bytes decompressed", path, MOO_MAX_FILE);
+                seterr(err, errlen, "larger than %u bytes decompressed", MOO_MAX_FILE);
                 goto fail;
             }
             uint8_t *nb = realloc(buf, cap * 2);
             if (!nb) {
-                seterr(err, errlen, "%s: out of memory", path);
+                seterr(err, errlen, "out of memory");
                 goto fail;
             }
             buf = nb;
@@ -418,26 +414,20 @@ int moo_load(const char *path, struct moo_file *out, char *err, size_t errlen)
         if (n < 0) {
             int e;
             const char *m = gzerror(gz, &e);
-            seterr(err, errlen, "%s: %s", path, e == Z_ERRNO ? strerror(errno) : m);
+            seterr(err, errlen, "%s", e == Z_ERRNO ? strerror(errno) : skip_path(m, path));
             goto fail;
         }
-        if (n == 0)
-            break;
+        if (n == 0) break;
         len += (size_t)n;
     }
     int e;
     const char *m = gzerror(gz, &e);
     if (e != Z_OK && e != Z_STREAM_END) {
-        seterr(err, errlen, "%s: %s", path, m);
+        seterr(err, errlen, "%s", skip_path(m, path));
         goto fail;
     }
     gzclose(gz);
-    char perr[200];
-    if (moo_parse(buf, len, out, perr, sizeof(perr))) {
-        seterr(err, errlen, "%s: %s", path, perr);
-        return -1;
-    }
-    return 0;
+    return moo_parse(buf, len, out, err, errlen);
 fail:
     gzclose(gz);
     free(buf);
@@ -500,15 +490,12 @@ static int js_string(struct js *j, char *out, size_t cap)
     while (j->pos < j->len) {
         char ch = j->s[j->pos++];
         if (ch == '"') {
-            if (out)
-                out[k] = 0;
+            if (out) out[k] = 0;
             return 0;
         }
-        if ((unsigned char)ch < 0x20)
-            return js_fail(j, "control character in string");
+        if ((unsigned char)ch < 0x20) return js_fail(j, "control character in string");
         if (ch == '\\') {
-            if (j->pos >= j->len)
-                break;
+            if (j->pos >= j->len) break;
             char e = j->s[j->pos++];
             if (e == 'u') {
                 for (int i = 0; i < 4; i++, j->pos++)
@@ -516,14 +503,17 @@ static int js_string(struct js *j, char *out, size_t cap)
                         return js_fail(j, "bad \\u escape");
                 ch = '?';
             } else if (strchr("\"\\/bfnrt", e)) {
-                ch = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e == 'b' ? '\b'
-                   : e == 'f' ? '\f' : e;
+                ch = e == 'n'   ? '\n'
+                     : e == 't' ? '\t'
+                     : e == 'r' ? '\r'
+                     : e == 'b' ? '\b'
+                     : e == 'f' ? '\f'
+                                : e;
             } else {
                 return js_fail(j, "bad escape");
             }
         }
-        if (out && k + 1 < cap)
-            out[k++] = ch;
+        if (out && k + 1 < cap) out[k++] = ch;
     }
     return js_fail(j, "unterminated string");
 }
@@ -538,8 +528,7 @@ static int meta_add(struct moo_meta *m, const char *key, uint32_t mask)
     if (m->n == m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 64;
         struct moo_flagmask *ne = realloc(m->e, nc * sizeof(*ne));
-        if (!ne)
-            return -1;
+        if (!ne) return -1;
         m->e = ne;
         m->cap = nc;
     }
@@ -554,18 +543,16 @@ static int meta_add(struct moo_meta *m, const char *key, uint32_t mask)
 static int js_number(struct js *j, int depth)
 {
     size_t start = j->pos;
-    if (j->pos < j->len && j->s[j->pos] == '-')
-        j->pos++;
-    while (j->pos < j->len && (isdigit((unsigned char)j->s[j->pos]) || j->s[j->pos] == '.' ||
-                               j->s[j->pos] == 'e' || j->s[j->pos] == 'E' ||
-                               j->s[j->pos] == '+' || j->s[j->pos] == '-'))
+    if (j->pos < j->len && j->s[j->pos] == '-') j->pos++;
+    while (j->pos < j->len &&
+           (isdigit((unsigned char)j->s[j->pos]) || j->s[j->pos] == '.' || j->s[j->pos] == 'e' ||
+            j->s[j->pos] == 'E' || j->s[j->pos] == '+' || j->s[j->pos] == '-'))
         j->pos++;
     if (j->pos == start || (j->pos == start + 1 && j->s[start] == '-'))
         return js_fail(j, "bad value");
     char num[32];
     size_t n = j->pos - start;
-    if (n >= sizeof(num))
-        return 0; /* a long number is never a flags mask */
+    if (n >= sizeof(num)) return 0; /* a long number is never a flags mask */
     memcpy(num, j->s + start, n);
     num[n] = 0;
     bool is_mask = false;
@@ -578,27 +565,22 @@ static int js_number(struct js *j, int depth)
         snprintf(key, sizeof(key), "%.7s.%.7s", j->path[1], j->path[3]);
         is_mask = true;
     }
-    if (!is_mask)
-        return 0;
-    if (num[0] == '-')
-        return js_fail(j, "flags-mask is negative");
+    if (!is_mask) return 0;
+    if (num[0] == '-') return js_fail(j, "flags-mask is negative");
     char *end;
     errno = 0;
     unsigned long v = strtoul(num, &end, 10);
     if (*end || errno || v > 0xFFFFFFFFul)
         return js_fail(j, "flags-mask is not a 32-bit unsigned integer");
-    if (meta_add(j->out, key, (uint32_t)v))
-        return js_fail(j, "out of memory");
+    if (meta_add(j->out, key, (uint32_t)v)) return js_fail(j, "out of memory");
     return 0;
 }
 
 static int js_value(struct js *j, int depth)
 {
-    if (depth > JS_MAX_DEPTH)
-        return js_fail(j, "nesting too deep");
+    if (depth > JS_MAX_DEPTH) return js_fail(j, "nesting too deep");
     js_ws(j);
-    if (j->pos >= j->len)
-        return js_fail(j, "unexpected end");
+    if (j->pos >= j->len) return js_fail(j, "unexpected end");
     char ch = j->s[j->pos];
     if (ch == '{') {
         j->pos++;
@@ -609,19 +591,14 @@ static int js_value(struct js *j, int depth)
         }
         for (;;) {
             js_ws(j);
-            if (j->pos >= j->len || j->s[j->pos] != '"')
-                return js_fail(j, "expected a key");
+            if (j->pos >= j->len || j->s[j->pos] != '"') return js_fail(j, "expected a key");
             char key[16];
-            if (js_string(j, key, sizeof(key)))
-                return -1;
-            if (depth < JS_KEEP)
-                memcpy(j->path[depth], key, sizeof(key));
+            if (js_string(j, key, sizeof(key))) return -1;
+            if (depth < JS_KEEP) memcpy(j->path[depth], key, sizeof(key));
             js_ws(j);
-            if (j->pos >= j->len || j->s[j->pos] != ':')
-                return js_fail(j, "expected ':'");
+            if (j->pos >= j->len || j->s[j->pos] != ':') return js_fail(j, "expected ':'");
             j->pos++;
-            if (js_value(j, depth + 1))
-                return -1;
+            if (js_value(j, depth + 1)) return -1;
             js_ws(j);
             if (j->pos < j->len && j->s[j->pos] == ',') {
                 j->pos++;
@@ -636,16 +613,14 @@ static int js_value(struct js *j, int depth)
     }
     if (ch == '[') {
         j->pos++;
-        if (depth < JS_KEEP)
-            strcpy(j->path[depth], "[]");
+        if (depth < JS_KEEP) strcpy(j->path[depth], "[]");
         js_ws(j);
         if (j->pos < j->len && j->s[j->pos] == ']') {
             j->pos++;
             return 0;
         }
         for (;;) {
-            if (js_value(j, depth + 1))
-                return -1;
+            if (js_value(j, depth + 1)) return -1;
             js_ws(j);
             if (j->pos < j->len && j->s[j->pos] == ',') {
                 j->pos++;
@@ -658,8 +633,7 @@ static int js_value(struct js *j, int depth)
             return js_fail(j, "expected ',' or ']'");
         }
     }
-    if (ch == '"')
-        return js_string(j, NULL, 0);
+    if (ch == '"') return js_string(j, NULL, 0);
     static const char *const lits[] = {"true", "false", "null"};
     for (int i = 0; i < 3; i++) {
         size_t n = strlen(lits[i]);
@@ -717,8 +691,7 @@ static int slurp(const char *path, char **out, size_t *len, char *err, size_t er
         }
         size_t k = fread(buf + n, 1, cap - n, fp);
         n += k;
-        if (k == 0)
-            break;
+        if (k == 0) break;
     }
     bool bad = !buf || ferror(fp);
     fclose(fp);
@@ -737,12 +710,10 @@ int moo_meta_load(const char *path, struct moo_meta *out, char *err, size_t errl
     char *text;
     size_t len;
     memset(out, 0, sizeof(*out));
-    if (slurp(path, &text, &len, err, errlen))
-        return -1;
+    if (slurp(path, &text, &len, err, errlen)) return -1;
     char e[160];
     int r = moo_meta_parse(text, len, out, e, sizeof(e));
-    if (r)
-        seterr(err, errlen, "%s: %s", path, e);
+    if (r) seterr(err, errlen, "%s: %s", path, e);
     free(text);
     return r;
 }
@@ -765,12 +736,14 @@ void moo_meta_free(struct moo_meta *m)
 
 /* ---- revocation_list.txt ---- */
 
-static int hash_cmp(const void *a, const void *b) { return memcmp(a, b, 20); }
+static int hash_cmp(const void *a, const void *b)
+{
+    return memcmp(a, b, 20);
+}
 
 static int hexval(int ch)
 {
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
+    if (ch >= '0' && ch <= '9') return ch - '0';
     ch = tolower(ch);
     return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
@@ -786,15 +759,13 @@ int moo_revoked_parse(const char *text, size_t len, struct moo_revoked *out, cha
         while (i < len && text[i] != '\n')
             i++;
         size_t e = i;
-        if (i < len)
-            i++;
+        if (i < len) i++;
         line++;
         while (s < e && isspace((unsigned char)text[s]))
             s++;
         while (e > s && isspace((unsigned char)text[e - 1]))
             e--;
-        if (s == e || text[s] == '#')
-            continue;
+        if (s == e || text[s] == '#') continue;
         if (e - s != 40) {
             seterr(err, errlen, "revocation list line %zu: expected a 40-digit SHA-1", line);
             goto fail;
@@ -820,8 +791,7 @@ int moo_revoked_parse(const char *text, size_t len, struct moo_revoked *out, cha
         }
         memcpy(out->h[out->n++], h, 20);
     }
-    if (out->n)
-        qsort(out->h, out->n, 20, hash_cmp);
+    if (out->n) qsort(out->h, out->n, 20, hash_cmp);
     return 0;
 fail:
     moo_revoked_free(out);
@@ -833,12 +803,10 @@ int moo_revoked_load(const char *path, struct moo_revoked *out, char *err, size_
     char *text;
     size_t len;
     memset(out, 0, sizeof(*out));
-    if (slurp(path, &text, &len, err, errlen))
-        return -1;
+    if (slurp(path, &text, &len, err, errlen)) return -1;
     char e[160];
     int r = moo_revoked_parse(text, len, out, e, sizeof(e));
-    if (r)
-        seterr(err, errlen, "%s: %s", path, e);
+    if (r) seterr(err, errlen, "%s: %s", path, e);
     free(text);
     return r;
 }

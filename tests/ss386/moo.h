@@ -24,15 +24,44 @@
 
 /* Register bit numbers of a REGS chunk (16-bit CPUs). */
 enum {
-    MOO_R16_AX, MOO_R16_BX, MOO_R16_CX, MOO_R16_DX, MOO_R16_CS, MOO_R16_SS, MOO_R16_DS,
-    MOO_R16_ES, MOO_R16_SP, MOO_R16_BP, MOO_R16_SI, MOO_R16_DI, MOO_R16_IP, MOO_R16_FLAGS,
+    MOO_R16_AX,
+    MOO_R16_BX,
+    MOO_R16_CX,
+    MOO_R16_DX,
+    MOO_R16_CS,
+    MOO_R16_SS,
+    MOO_R16_DS,
+    MOO_R16_ES,
+    MOO_R16_SP,
+    MOO_R16_BP,
+    MOO_R16_SI,
+    MOO_R16_DI,
+    MOO_R16_IP,
+    MOO_R16_FLAGS,
     MOO_R16_COUNT
 };
 /* Register bit numbers of an RG32 chunk (32-bit CPUs). */
 enum {
-    MOO_R32_CR0, MOO_R32_CR3, MOO_R32_EAX, MOO_R32_EBX, MOO_R32_ECX, MOO_R32_EDX, MOO_R32_ESI,
-    MOO_R32_EDI, MOO_R32_EBP, MOO_R32_ESP, MOO_R32_CS, MOO_R32_DS, MOO_R32_ES, MOO_R32_FS,
-    MOO_R32_GS, MOO_R32_SS, MOO_R32_EIP, MOO_R32_EFLAGS, MOO_R32_DR6, MOO_R32_DR7,
+    MOO_R32_CR0,
+    MOO_R32_CR3,
+    MOO_R32_EAX,
+    MOO_R32_EBX,
+    MOO_R32_ECX,
+    MOO_R32_EDX,
+    MOO_R32_ESI,
+    MOO_R32_EDI,
+    MOO_R32_EBP,
+    MOO_R32_ESP,
+    MOO_R32_CS,
+    MOO_R32_DS,
+    MOO_R32_ES,
+    MOO_R32_FS,
+    MOO_R32_GS,
+    MOO_R32_SS,
+    MOO_R32_EIP,
+    MOO_R32_EFLAGS,
+    MOO_R32_DR6,
+    MOO_R32_DR7,
     MOO_R32_COUNT
 };
 #define MOO_REG_MAX 32 /* a mask has at most 32 bits; unknown bits are kept but unnamed */
@@ -53,8 +82,8 @@ struct moo_ram_entry {
 
 struct moo_state {
     struct moo_regs regs;
-    struct moo_regs rmask;       /* FINA only: RMSK/RM32 for this test */
-    struct moo_ram_entry *ram;   /* malloc'd, nram entries */
+    struct moo_regs rmask;     /* FINA only: RMSK/RM32 for this test */
+    struct moo_ram_entry *ram; /* malloc'd, nram entries */
     uint32_t nram;
     bool has_ram;
 };
@@ -73,25 +102,25 @@ struct moo_test {
 };
 
 struct moo_file {
-    uint8_t major, minor;    /* MOO header version */
-    uint32_t test_count;     /* from the MOO header (trusted) */
-    char cpu[5];             /* "C286", "386E", ... */
+    uint8_t major, minor; /* MOO header version */
+    uint32_t test_count;  /* from the MOO header (trusted) */
+    char cpu[5];          /* "C286", "386E", ... */
     bool has_meta;
-    uint32_t opcode;         /* META */
-    char mnemonic[9];        /* META, trailing blanks removed */
-    uint8_t cpu_mode;        /* META: 0 = real mode */
-    struct moo_regs rmask;   /* file-level RMSK/RM32 (present=false if none) */
-    struct moo_test *tests;  /* test_count entries */
+    uint32_t opcode;        /* META */
+    char mnemonic[9];       /* META, trailing blanks removed */
+    uint8_t cpu_mode;       /* META: 0 = real mode */
+    struct moo_regs rmask;  /* file-level RMSK/RM32 (present=false if none) */
+    struct moo_test *tests; /* test_count entries */
     uint32_t ntests;
-    uint8_t *blob;           /* decompressed file; tests point into it */
+    uint8_t *blob; /* decompressed file; tests point into it */
     size_t blob_len;
-    char *names;             /* storage for the NUL-terminated names */
+    char *names; /* storage for the NUL-terminated names */
 };
 
 /* Parse a decompressed MOO image.  Takes ownership of blob (freed by
  * moo_file_free, also on error).  Returns 0, or -1 with a message in err. */
 int moo_parse(uint8_t *blob, size_t len, struct moo_file *out, char *err, size_t errlen);
-/* Read (gzip or plain) and parse a file. */
+/* Read (gzip or plain) and parse a file.  The message does not repeat the path. */
 int moo_load(const char *path, struct moo_file *out, char *err, size_t errlen);
 void moo_file_free(struct moo_file *f);
 

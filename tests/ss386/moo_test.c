@@ -23,7 +23,10 @@ static void put(struct buf *b, const void *p, size_t n)
     memcpy(b->d + b->n, p, n);
     b->n += n;
 }
-static void put8(struct buf *b, uint8_t v) { put(b, &v, 1); }
+static void put8(struct buf *b, uint8_t v)
+{
+    put(b, &v, 1);
+}
 static void put16(struct buf *b, uint16_t v)
 {
     uint8_t x[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
@@ -54,8 +57,7 @@ static void put_regs16(struct buf *b, const char *id, uint16_t mask, const uint1
     size_t c = begin_chunk(b, id);
     put16(b, mask);
     for (int i = 0, k = 0; i < 16; i++)
-        if (mask & (1u << i))
-            put16(b, vals[k++]);
+        if (mask & (1u << i)) put16(b, vals[k++]);
     end_chunk(b, c);
 }
 
@@ -219,8 +221,7 @@ START_TEST(rejects_corrupt_lengths)
         c.d[i] ^= 0xFF;
         struct moo_file f;
         char err[256];
-        if (parse_copy(c.d, c.n, &f, err, sizeof(err)) == 0)
-            moo_file_free(&f);
+        if (parse_copy(c.d, c.n, &f, err, sizeof(err)) == 0) moo_file_free(&f);
     }
     /* A RAM count that cannot fit. */
     struct buf c = b;
@@ -280,8 +281,13 @@ START_TEST(metadata_flags_masks)
     ck_assert(!moo_meta_flags_mask(&m, "00", &v));
     moo_meta_free(&m);
 
-    const char *bad[] = {"{", "{\"a\" 1}", "{\"a\": [1, 2}", "{\"a\": \"x}", "{} x",
-                         "{\"opcodes\": {\"27\": {\"flags-mask\": -1}}}", ""};
+    const char *bad[] = {"{",
+                         "{\"a\" 1}",
+                         "{\"a\": [1, 2}",
+                         "{\"a\": \"x}",
+                         "{} x",
+                         "{\"opcodes\": {\"27\": {\"flags-mask\": -1}}}",
+                         ""};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         err[0] = 0;
         ck_assert_msg(moo_meta_parse(bad[i], strlen(bad[i]), &m, err, sizeof(err)) == -1,
