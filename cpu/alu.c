@@ -28,84 +28,16 @@ static inline int32_t sext(uint32_t v, unsigned size)
     return (int32_t)(v << sh) >> sh;
 }
 
-static inline uint32_t msb(uint32_t v, unsigned size) { return (v >> (size * 8 - 1)) & 1; }
+static inline uint32_t msb(uint32_t v, unsigned size)
+{
+    return (v >> (size * 8 - 1)) & 1;
+}
 
 uint32_t alu_szp(uint32_t res, unsigned size)
 {
     res &= size_mask(size);
     return (res == 0 ? FL_ZF : 0) | ((res & size_sign(size)) ? FL_SF : 0) |
            (parity8(res) ? FL_PF : 0);
-}
-
-uint32_t alu_calc(enum alu_op op, uint32_t a, uint32_t b, bool cf, unsigned size)
-{
-    uint32_t r;
-    switch (op) {
-    case ALU_ADD: r = a + b; break;
-    case ALU_OR: r = a | b; break;
-    case ALU_ADC: r = a + b + cf; break;
-    case ALU_SBB: r = a - b - cf; break;
-    case ALU_AND: r = a & b; break;
-    case ALU_XOR: r = a ^ b; break;
-    default: r = a - b; break; /* SUB, CMP */
-    }
-    return r & size_mask(size);
-}
-
-void alu_record(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b, bool cf, uint32_t res,
-                unsigned size)
-{
-    uint32_t m = size_mask(size);
-    enum lf_op lf;
-    switch (op) {
-    case ALU_ADD: lf = LF_ADD; break;
-    case ALU_ADC: lf = cf ? LF_ADC : LF_ADD; break;
-    case ALU_SBB: lf = cf ? LF_SBB : LF_SUB; break;
-    case ALU_SUB:
-    case ALU_CMP: lf = LF_SUB; break;
-    default: lf = LF_LOGIC; break;
-    }
-    flags_lazy(c, lf, size, a & m, b & m, res & m);
-}
-
-uint32_t alu_binop(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b, unsigned size)
-{
-    bool cf = (op == ALU_ADC || op == ALU_SBB) ? flags_cf(c) : false;
-    uint32_t r = alu_calc(op, a, b, cf, size);
-    alu_record(c, op, a, b, cf, r, size);
-    return r;
-}
-
-uint32_t alu_add(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_ADD, a, b, size); }
-uint32_t alu_adc(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_ADC, a, b, size); }
-uint32_t alu_sub(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_SUB, a, b, size); }
-uint32_t alu_sbb(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_SBB, a, b, size); }
-uint32_t alu_and(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_AND, a, b, size); }
-uint32_t alu_or(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_OR, a, b, size); }
-uint32_t alu_xor(struct cpu *c, uint32_t a, uint32_t b, unsigned size) { return alu_binop(c, ALU_XOR, a, b, size); }
-uint32_t alu_neg(struct cpu *c, uint32_t a, unsigned size) { return alu_binop(c, ALU_SUB, 0, a, size); }
-
-void alu_record_incdec(struct cpu *c, bool dec, uint32_t a, uint32_t res, unsigned size)
-{
-    /* LF_INC/LF_DEC take CF from eflags, so it must be true there first. */
-    if (c->lf.op != LF_INC && c->lf.op != LF_DEC && c->lf.op != LF_NONE)
-        c->eflags = (c->eflags & ~FL_CF) | (flags_cf(c) ? FL_CF : 0);
-    uint32_t m = size_mask(size);
-    flags_lazy(c, dec ? LF_DEC : LF_INC, size, a & m, 1, res & m);
-}
-
-uint32_t alu_inc(struct cpu *c, uint32_t a, unsigned size)
-{
-    uint32_t r = (a + 1) & size_mask(size);
-    alu_record_incdec(c, false, a, r, size);
-    return r;
-}
-
-uint32_t alu_dec(struct cpu *c, uint32_t a, unsigned size)
-{
-    uint32_t r = (a - 1) & size_mask(size);
-    alu_record_incdec(c, true, a, r, size);
-    return r;
 }
 
 /* ---- shifts and rotates ---- */
@@ -199,7 +131,8 @@ uint32_t alu_shld(uint32_t dst, uint32_t src, unsigned count, unsigned size, uin
         cf = (dst >> (32 - count)) & 1;
     } else {
         /* 16-bit: P6 shifts dst:src:dst, so counts 17-31 pull dst back in. */
-        uint64_t t = ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 16) | (dst & 0xffff);
+        uint64_t t =
+            ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 16) | (dst & 0xffff);
         res = (uint32_t)(t >> (32 - count)) & 0xffff;
         cf = (t >> (48 - count)) & 1;
     }
@@ -217,7 +150,8 @@ uint32_t alu_shrd(uint32_t dst, uint32_t src, unsigned count, unsigned size, uin
         res = (dst >> count) | (src << (32 - count));
         cf = (dst >> (count - 1)) & 1;
     } else {
-        uint64_t t = ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 16) | (dst & 0xffff);
+        uint64_t t =
+            ((uint64_t)(dst & 0xffff) << 32) | ((uint64_t)(src & 0xffff) << 16) | (dst & 0xffff);
         res = (uint32_t)(t >> count) & 0xffff;
         cf = (t >> (count - 1)) & 1;
     }
@@ -252,13 +186,10 @@ bool alu_div(uint64_t dividend, uint32_t divisor, unsigned size, uint32_t *q, ui
 {
     uint32_t m = size_mask(size);
     divisor &= m;
-    if (divisor == 0)
-        return false;
-    if (size < 4)
-        dividend &= ((uint64_t)1 << (size * 16)) - 1;
+    if (divisor == 0) return false;
+    if (size < 4) dividend &= ((uint64_t)1 << (size * 16)) - 1;
     uint64_t qq = dividend / divisor;
-    if (qq > m)
-        return false;
+    if (qq > m) return false;
     *q = (uint32_t)qq;
     *r = (uint32_t)(dividend % divisor);
     return true;
@@ -274,14 +205,12 @@ bool alu_idiv(uint64_t dividend, uint32_t divisor, unsigned size, uint32_t *q, u
         n = (int32_t)(uint32_t)dividend;
     else
         n = (int16_t)(uint16_t)dividend;
-    if (d == 0)
-        return false;
+    if (d == 0) return false;
     if (d == -1 && n == INT64_MIN)
         return false; /* would trap on the host; the quotient overflows anyway */
     int64_t qq = n / d, rr = n % d;
     int64_t lim = (int64_t)1 << (size * 8 - 1);
-    if (qq >= lim || qq < -lim)
-        return false;
+    if (qq >= lim || qq < -lim) return false;
     *q = (uint32_t)qq & size_mask(size);
     *r = (uint32_t)rr & size_mask(size);
     return true;
@@ -328,8 +257,7 @@ uint8_t alu_das(uint8_t al, uint32_t fl_in, uint32_t *fl_out)
 uint16_t alu_aaa(uint16_t ax, uint32_t fl_in, uint32_t *fl_out)
 {
     bool adj = (ax & 0xf) > 9 || (fl_in & FL_AF);
-    if (adj)
-        ax += 0x106;
+    if (adj) ax += 0x106;
     ax &= 0xff0f;
     *fl_out = (alu_szp(ax & 0xff, 1) & (FL_ZF | FL_PF)) | (adj ? FL_AF | FL_CF : 0);
     return ax;
@@ -338,8 +266,7 @@ uint16_t alu_aaa(uint16_t ax, uint32_t fl_in, uint32_t *fl_out)
 uint16_t alu_aas(uint16_t ax, uint32_t fl_in, uint32_t *fl_out)
 {
     bool adj = (ax & 0xf) > 9 || (fl_in & FL_AF);
-    if (adj)
-        ax -= 0x106;
+    if (adj) ax -= 0x106;
     ax &= 0xff0f;
     *fl_out = (alu_szp(ax & 0xff, 1) & (FL_ZF | FL_PF)) | (adj ? FL_AF | FL_CF : 0);
     return ax;

@@ -26,27 +26,108 @@
  * 80-83 group reg field. */
 enum alu_op { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR, ALU_CMP };
 
-/* Pure result of `op` (CMP gives the difference); cf is the carry in. */
-uint32_t alu_calc(enum alu_op op, uint32_t a, uint32_t b, bool cf, unsigned size);
-/* Record the flags of alu_calc(op, a, b, cf, size) == res. */
-void alu_record(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b, bool cf, uint32_t res,
-                unsigned size);
-/* calc + record, reading the carry from c. */
-uint32_t alu_binop(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b, unsigned size);
+/* The hot helpers are inline so that a handler with a constant `op`
+ * compiles to the one operation it performs. alu_calc: pure result of `op`
+ * (CMP gives the difference), cf is the carry in. alu_record: record the flags
+ * of alu_calc(op, a, b, cf, size) == res. alu_binop: both, reading the carry
+ * from c. INC/DEC keep CF: the helpers fold the current CF into eflags first;
+ * alu_record_incdec records INC/DEC flags for a result already computed. */
+static inline uint32_t alu_calc(enum alu_op op, uint32_t a, uint32_t b, bool cf, unsigned size)
+{
+    uint32_t r;
+    switch (op) {
+    case ALU_ADD: r = a + b; break;
+    case ALU_OR: r = a | b; break;
+    case ALU_ADC: r = a + b + cf; break;
+    case ALU_SBB: r = a - b - cf; break;
+    case ALU_AND: r = a & b; break;
+    case ALU_XOR: r = a ^ b; break;
+    default: r = a - b; break; /* SUB, CMP */
+    }
+    return r & size_mask(size);
+}
 
-uint32_t alu_add(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_adc(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_sub(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_sbb(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_and(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_or(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_xor(struct cpu *c, uint32_t a, uint32_t b, unsigned size);
-uint32_t alu_neg(struct cpu *c, uint32_t a, unsigned size);
-/* INC/DEC keep CF: the helpers fold the current CF into eflags first. */
-uint32_t alu_inc(struct cpu *c, uint32_t a, unsigned size);
-uint32_t alu_dec(struct cpu *c, uint32_t a, unsigned size);
-/* Record INC/DEC flags for a result already computed (memory destinations). */
-void alu_record_incdec(struct cpu *c, bool dec, uint32_t a, uint32_t res, unsigned size);
+static inline void alu_record(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b, bool cf,
+                              uint32_t res, unsigned size)
+{
+    uint32_t m = size_mask(size);
+    enum lf_op lf;
+    switch (op) {
+    case ALU_ADD: lf = LF_ADD; break;
+    case ALU_ADC: lf = cf ? LF_ADC : LF_ADD; break;
+    case ALU_SBB: lf = cf ? LF_SBB : LF_SUB; break;
+    case ALU_SUB:
+    case ALU_CMP: lf = LF_SUB; break;
+    default: lf = LF_LOGIC; break;
+    }
+    flags_lazy(c, lf, size, a & m, b & m, res & m);
+}
+
+static inline uint32_t alu_binop(struct cpu *c, enum alu_op op, uint32_t a, uint32_t b,
+                                 unsigned size)
+{
+    bool cf = (op == ALU_ADC || op == ALU_SBB) ? flags_cf(c) : false;
+    uint32_t r = alu_calc(op, a, b, cf, size);
+    alu_record(c, op, a, b, cf, r, size);
+    return r;
+}
+
+static inline uint32_t alu_add(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_ADD, a, b, size);
+}
+static inline uint32_t alu_adc(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_ADC, a, b, size);
+}
+static inline uint32_t alu_sub(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_SUB, a, b, size);
+}
+static inline uint32_t alu_sbb(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_SBB, a, b, size);
+}
+static inline uint32_t alu_and(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_AND, a, b, size);
+}
+static inline uint32_t alu_or(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_OR, a, b, size);
+}
+static inline uint32_t alu_xor(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
+{
+    return alu_binop(c, ALU_XOR, a, b, size);
+}
+static inline uint32_t alu_neg(struct cpu *c, uint32_t a, unsigned size)
+{
+    return alu_binop(c, ALU_SUB, 0, a, size);
+}
+
+static inline void alu_record_incdec(struct cpu *c, bool dec, uint32_t a, uint32_t res,
+                                     unsigned size)
+{
+    /* LF_INC/LF_DEC take CF from eflags, so it must be true there first. */
+    if (c->lf.op != LF_INC && c->lf.op != LF_DEC && c->lf.op != LF_NONE)
+        c->eflags = (c->eflags & ~FL_CF) | (flags_cf(c) ? FL_CF : 0);
+    uint32_t m = size_mask(size);
+    flags_lazy(c, dec ? LF_DEC : LF_INC, size, a & m, 1, res & m);
+}
+
+static inline uint32_t alu_inc(struct cpu *c, uint32_t a, unsigned size)
+{
+    uint32_t r = (a + 1) & size_mask(size);
+    alu_record_incdec(c, false, a, r, size);
+    return r;
+}
+
+static inline uint32_t alu_dec(struct cpu *c, uint32_t a, unsigned size)
+{
+    uint32_t r = (a - 1) & size_mask(size);
+    alu_record_incdec(c, true, a, r, size);
+    return r;
+}
 
 /* SZP of a result as EFLAGS bits (logic-style flags helper). */
 uint32_t alu_szp(uint32_t res, unsigned size);

@@ -30,6 +30,7 @@ static void on_code_write(void *opaque, uint32_t paddr, uint32_t len)
 {
     struct cpu *c = opaque;
     dcache_invalidate(c->dcache, paddr, len);
+    c->jcache_gen++;
     /* The running block may be among those removed: leave it now. */
     c->stop_block = true;
 }
@@ -46,7 +47,8 @@ int cpu_init(struct cpu *c, struct bus *bus, const struct cpu_config *cfg)
     if (cfg)
         c->cfg = *cfg;
     c->dcache = dcache_create();
-    if (!c->dcache)
+    c->jcache = jcache_create();
+    if (!c->dcache || !c->jcache)
         return -1;
     bus_add_map_listener(bus, on_map_change, c);
     bus_code_add_listener(bus, on_code_write, c);
@@ -59,6 +61,8 @@ void cpu_destroy(struct cpu *c)
 {
     dcache_destroy(c->dcache);
     c->dcache = NULL;
+    free(c->jcache);
+    c->jcache = NULL;
 }
 
 static void seg_reset(struct cpu *c, int i, uint16_t sel, uint32_t base)
@@ -105,6 +109,7 @@ void cpu_reset(struct cpu *c)
     c->nmi_pending = c->nmi_blocked = false;
     c->halted = false;
     c->intr_shadow = false;
+    c->trap_shadow = false;
     c->exit_request = false;
     c->shutdown = false;
     c->delivering = -1;
@@ -115,6 +120,7 @@ void cpu_reset(struct cpu *c)
     cpu_set_cpl(c, 0);
     if (c->dcache)
         dcache_flush(c->dcache);
+    c->jcache_gen++;
 }
 
 /* Mode-dependent parts of the segment caches (real vs protected rights). */

@@ -182,7 +182,8 @@ struct cpu {
     bool nmi_pending;       /* edge-latched NMI */
     bool nmi_blocked;       /* inside an NMI handler until IRET */
     bool halted;            /* HLT executed, waiting for an interrupt */
-    bool intr_shadow;       /* interrupts (and #DB) inhibited for one instruction (STI, MOV SS) */
+    bool intr_shadow;       /* interrupts inhibited for one instruction (STI, MOV/POP SS) */
+    bool trap_shadow;       /* MOV/POP SS: #DB traps are also held for one instruction */
     bool exit_request;      /* cpu_run returns CPU_EXIT_REQUEST at the next boundary */
     bool shutdown;          /* triple fault happened */
     struct cpu_irq_ack irq_ack;
@@ -194,7 +195,9 @@ struct cpu {
     uint32_t exc_error;     /* its error code */
     bool exc_has_error;     /* vector pushes an error code */
     int delivering;         /* nesting of exception delivery: -1 none, else first vector */
-    uint32_t pending_dr6;   /* DR6 bits collected by data breakpoints during an insn */
+    uint32_t pending_dr6;   /* DR6 bits of a #DB trap not yet delivered: data breakpoint
+                               hits of the current insn, a task switch's T bit, traps held
+                               over a MOV SS shadow */
 
     /* --- engine --- */
     struct tlb tlb;
@@ -202,6 +205,8 @@ struct cpu {
     struct bus *bus;
     struct decoded_cache *dcache;
     struct cpu_config cfg;
+    struct jump_cache_entry *jcache; /* linear EIP -> block, see cpu_loop.c */
+    uint32_t jcache_gen;    /* bumped on every TLB flush and code invalidation: stale entries miss */
     uint64_t stat_blocks;   /* decoded blocks executed */
     uint64_t stat_decodes;  /* blocks decoded */
 };

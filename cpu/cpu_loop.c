@@ -125,20 +125,32 @@ static struct dblock *decode_block(struct cpu *c, uint32_t eip, uint32_t lin, ui
 static struct dblock *fetch_block(struct cpu *c)
 {
     uint32_t eip = c->eip;
-    if (eip > c->seg[SEG_CS].limit)
+    const struct seg *cs = &c->seg[SEG_CS];
+    uint32_t lin = cs->base + eip;
+    uint32_t key = cpu_mode_key(c) | (c->cpl == 3 ? 0x80000000u : 0);
+    struct jump_cache_entry *j = &c->jcache[(lin ^ (lin >> JCACHE_BITS)) & (JCACHE_SIZE - 1)];
+    if (likely(j->lin == lin && j->key == key && j->gen == c->jcache_gen &&
+               (uint64_t)eip + j->b->bytes - 1 <= cs->limit))
+        return j->b;
+    if (eip > cs->limit)
         cpu_raise_gp0(c);
-    uint32_t lin = c->seg[SEG_CS].base + eip;
     uint32_t paddr;
     const uint8_t *host = tlb_fetch_ptr(c, lin, &paddr);
     uint32_t mode = cpu_mode_key(c);
     if (!host)
         return decode_single(c, eip, lin, paddr, NULL, mode);
     struct dblock *b = dcache_lookup(c->dcache, paddr, mode);
-    if (b && (uint64_t)eip + b->bytes - 1 <= c->seg[SEG_CS].limit)
-        return b;
-    if (b) /* cached for a roomier CS limit: decode within this one, uncached */
-        return decode_single(c, eip, lin, paddr, host, mode);
-    return decode_block(c, eip, lin, paddr, host, mode);
+    if (b && (uint64_t)eip + b->bytes - 1 > cs->limit)
+        return decode_single(c, eip, lin, paddr, host, mode); /* cached for a roomier limit */
+    if (!b)
+        b = decode_block(c, eip, lin, paddr, host, mode);
+    if (b->cached) {
+        j->lin = lin;
+        j->key = key;
+        j->gen = c->jcache_gen;
+        j->b = b;
+    }
+    return b;
 }
 
 /* ---- executing ---- */
@@ -150,7 +162,6 @@ static void exec_block(struct cpu *c, const struct dblock *b, unsigned max)
     /* 16-bit code: IP wraps within the segment (as on the 286 and in every
      * real-mode BIOS that relies on it). */
     uint32_t ip_mask = (b->mode & MODE_CODE32) ? 0xffffffffu : 0xffffu;
-    c->stop_block = false;
     for (; i < end; i++) {
         c->insn_eip = c->eip;
         c->eip = (c->eip + i->len) & ip_mask;
@@ -164,17 +175,10 @@ static void exec_block(struct cpu *c, const struct dblock *b, unsigned max)
 static bool exec_breakpoint_armed(const struct cpu *c)
 {
     uint32_t dr7 = c->dr[7];
+    if (!(dr7 & 0xff))
+        return false;
     for (int n = 0; n < 4; n++)
         if (((dr7 >> (n * 2)) & 3) && ((dr7 >> (16 + n * 4)) & 3) == 0)
-            return true;
-    return false;
-}
-
-static bool data_breakpoint_armed(const struct cpu *c)
-{
-    uint32_t dr7 = c->dr[7];
-    for (int n = 0; n < 4; n++)
-        if (((dr7 >> (n * 2)) & 3) && ((dr7 >> (16 + n * 4)) & 3) != 0)
             return true;
     return false;
 }
@@ -196,11 +200,42 @@ static void check_exec_breakpoints(struct cpu *c)
     }
 }
 
-/* One instruction with every per-instruction duty (see the file comment). */
+/* Delivers a #DB trap with the DR6 bits collected for it.  A trap returns
+ * to c->eip: the next instruction, the new task's first one (T bit), or the
+ * REP string itself when it stopped after the element that hit a data
+ * breakpoint (ops_string.c). */
+static void deliver_db_trap(struct cpu *c, uint32_t dr6)
+{
+    c->dr[6] = (c->dr[6] & ~0x400fu) | dr6;
+    c->insn_eip = c->eip;
+    cpu_interrupt(c, EXC_DB, INTR_EXC, false, 0);
+}
+
+/* One instruction with every per-instruction duty (see the file comment).
+ *
+ * RF is cleared as the instruction starts rather than after it, so an
+ * instruction that loads EFLAGS wholesale (IRET, a task switch) keeps the RF
+ * it loaded: that is how a debugger resumes at an instruction breakpoint
+ * (SDM 17.3.1.1).  A fault inside the instruction still pushes RF=1 (except.c).
+ *
+ * MOV SS/POP SS hold #DB traps (single-step, data breakpoints) as well as
+ * interrupts until the next instruction completes; the held DR6 bits wait in
+ * pending_dr6 and are reported together with that instruction's (SDM 6.8.3).
+ * Anything else left in pending_dr6 at an instruction boundary (the T bit of
+ * a task switch made by the fast path or by an interrupt delivery) is
+ * delivered before the next instruction runs. */
 static void step_careful(struct cpu *c)
 {
     bool tf = c->eflags & FL_TF;
+    bool held = c->trap_shadow;
+    uint32_t dr6 = c->pending_dr6;
+    c->trap_shadow = false;
+    c->pending_dr6 = 0;
     c->insn_eip = c->eip;
+    if (dr6 && !held) {
+        deliver_db_trap(c, dr6);
+        return;
+    }
     if (exec_breakpoint_armed(c))
         check_exec_breakpoints(c);
     if (log_enabled(LOG_CPU))
@@ -209,31 +244,34 @@ static void step_careful(struct cpu *c)
     if (log_enabled(LOG_EXEC))
         log_printf(LOG_EXEC, "Trace %04x:%08x [%08x]\n", c->seg[SEG_CS].sel, c->eip,
                    c->seg[SEG_CS].base + c->eip);
-    c->pending_dr6 = 0;
+    c->eflags &= ~FL_RF; /* cleared by completing the instruction (see above) */
     exec_block(c, b, 1);
-    c->eflags &= ~FL_RF; /* the instruction completed */
-    uint32_t dr6 = c->pending_dr6;
+    dr6 |= c->pending_dr6;
     c->pending_dr6 = 0;
     if (tf)
         dr6 |= 0x4000; /* BS */
-    if (dr6) {
-        c->dr[6] = (c->dr[6] & ~0x400fu) | dr6;
-        c->insn_eip = c->eip; /* a trap: the return address is the next instruction */
-        cpu_interrupt(c, EXC_DB, INTR_EXC, false, 0);
+    if (c->trap_shadow) {
+        c->pending_dr6 = dr6; /* MOV SS: report after the next instruction */
+        return;
     }
+    if (dr6)
+        deliver_db_trap(c, dr6);
 }
 
-static bool needs_careful_step(const struct cpu *c)
+static inline bool needs_careful_step(const struct cpu *c)
 {
-    return (c->eflags & (FL_TF | FL_RF)) || c->intr_shadow || exec_breakpoint_armed(c) ||
-           data_breakpoint_armed(c) || log_enabled(LOG_EXEC) || log_enabled(LOG_CPU);
+    return (c->eflags & (FL_TF | FL_RF)) || c->intr_shadow || (c->dr[7] & 0xff) ||
+           c->pending_dr6 || log_enabled(LOG_EXEC) || log_enabled(LOG_CPU);
 }
 
 /* External events between instructions, by the SDM 6.9 priorities (NMI
- * before INTR).  Returns true when one was delivered. */
+ * before INTR; a #DB trap still pending from the previous instruction, such
+ * as a task switch's T bit, goes first: step_careful delivers it).  Returns
+ * true when one was delivered. */
 static bool service_interrupts(struct cpu *c)
 {
-    if (c->intr_shadow)
+    if (c->intr_shadow || c->pending_dr6 ||
+        !(c->nmi_pending || (c->intr_line && (c->eflags & FL_IF))))
         return false;
     if (c->nmi_pending && !c->nmi_blocked) {
         c->nmi_pending = false;
@@ -259,8 +297,14 @@ static bool service_interrupts(struct cpu *c)
 
 static enum cpu_exit run_loop(struct cpu *c)
 {
+    dcache_collect(c->dcache);
     for (;;) {
-        dcache_collect(c->dcache);
+        /* Blocks are only removed by events that also set stop_block, and no
+         * block is running here, so this is when their memory can go. */
+        if (unlikely(c->stop_block)) {
+            c->stop_block = false;
+            dcache_collect(c->dcache);
+        }
         if (c->shutdown)
             return CPU_EXIT_SHUTDOWN;
         if (c->exit_request) {

@@ -157,3 +157,9 @@ void dcache_invalidate(struct decoded_cache *dc, uint32_t paddr, uint32_t len)
 void dcache_collect(struct decoded_cache *dc) { free_chain_graveyard(dc); }
 
 unsigned long dcache_count(const struct decoded_cache *dc) { return dc->count; }
+
+struct jump_cache_entry *jcache_create(void)
+{
+    /* gen 0 never matches: cpu_reset bumps jcache_gen before the first run. */
+    return calloc(JCACHE_SIZE, sizeof(struct jump_cache_entry));
+}

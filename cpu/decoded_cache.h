@@ -48,6 +48,20 @@ void dcache_flush(struct decoded_cache *dc);
 struct dblock *dcache_scratch(struct decoded_cache *dc);
 /* Free removed blocks; call only when no block is executing. */
 void dcache_collect(struct decoded_cache *dc);
+/* The CPU's jump cache: a direct-mapped table from (linear EIP, mode, CPL
+ * class) to a block, which spares the fetch translation and hash lookup for
+ * blocks entered again.  An entry is only trusted while its generation equals
+ * cpu.jcache_gen, which every TLB flush and code invalidation bumps. */
+#define JCACHE_BITS 12
+#define JCACHE_SIZE (1u << JCACHE_BITS)
+struct jump_cache_entry {
+    uint32_t lin;       /* linear address of the block's first byte */
+    uint32_t key;       /* mode key | CPL-3 bit */
+    uint32_t gen;       /* cpu.jcache_gen when filled */
+    struct dblock *b;
+};
+struct jump_cache_entry *jcache_create(void);
+
 /* Blocks currently cached, for statistics. */
 unsigned long dcache_count(const struct decoded_cache *dc);
 

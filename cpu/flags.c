@@ -14,90 +14,6 @@
  */
 #include "cpu/flags.h"
 
-bool parity8(uint32_t v)
-{
-    return !__builtin_parity(v & 0xff);
-}
-
-static inline int32_t sext(uint32_t v, unsigned size)
-{
-    unsigned sh = 32 - size * 8;
-    return (int32_t)(v << sh) >> sh;
-}
-
-bool flags_cf(const struct cpu *c)
-{
-    const struct lazy_flags *f = &c->lf;
-    switch (f->op) {
-    case LF_ADD: return f->res < f->src1;
-    case LF_ADC: return f->res <= f->src1;
-    case LF_SUB: return f->src1 < f->src2;
-    case LF_SBB: return f->src1 <= f->src2;
-    case LF_LOGIC: return false;
-    default: return c->eflags & FL_CF; /* LF_NONE, LF_INC, LF_DEC */
-    }
-}
-
-bool flags_zf(const struct cpu *c)
-{
-    if (c->lf.op == LF_NONE)
-        return c->eflags & FL_ZF;
-    return c->lf.res == 0;
-}
-
-bool flags_sf(const struct cpu *c)
-{
-    if (c->lf.op == LF_NONE)
-        return c->eflags & FL_SF;
-    return c->lf.res & size_sign(c->lf.size);
-}
-
-bool flags_pf(const struct cpu *c)
-{
-    if (c->lf.op == LF_NONE)
-        return c->eflags & FL_PF;
-    return parity8(c->lf.res);
-}
-
-bool flags_of(const struct cpu *c)
-{
-    const struct lazy_flags *f = &c->lf;
-    uint32_t sign = size_sign(f->size);
-    switch (f->op) {
-    case LF_ADD:
-    case LF_ADC: return ((f->src1 ^ f->res) & (f->src2 ^ f->res)) & sign;
-    case LF_SUB:
-    case LF_SBB: return ((f->src1 ^ f->src2) & (f->src1 ^ f->res)) & sign;
-    case LF_LOGIC: return false;
-    case LF_INC: return f->res == sign;
-    case LF_DEC: return f->res == sign - 1;
-    default: return c->eflags & FL_OF;
-    }
-}
-
-bool flags_af(const struct cpu *c)
-{
-    const struct lazy_flags *f = &c->lf;
-    switch (f->op) {
-    case LF_ADD:
-    case LF_ADC:
-    case LF_SUB:
-    case LF_SBB: return (f->src1 ^ f->src2 ^ f->res) & 0x10;
-    case LF_LOGIC: return false;
-    case LF_INC: return (f->res & 0xf) == 0;
-    case LF_DEC: return (f->res & 0xf) == 0xf;
-    default: return c->eflags & FL_AF;
-    }
-}
-
-uint32_t flags_arith(const struct cpu *c)
-{
-    if (c->lf.op == LF_NONE)
-        return c->eflags & FL_ARITH;
-    return (flags_cf(c) ? FL_CF : 0) | (flags_pf(c) ? FL_PF : 0) | (flags_af(c) ? FL_AF : 0) |
-           (flags_zf(c) ? FL_ZF : 0) | (flags_sf(c) ? FL_SF : 0) | (flags_of(c) ? FL_OF : 0);
-}
-
 void flags_materialize(struct cpu *c)
 {
     if (c->lf.op == LF_NONE)
@@ -134,8 +50,8 @@ bool cond_eval(const struct cpu *c, unsigned cc)
         case CC_B: r = f->src1 < f->src2; return r ^ (cc & 1);
         case CC_E: r = f->src1 == f->src2; return r ^ (cc & 1);
         case CC_BE: r = f->src1 <= f->src2; return r ^ (cc & 1);
-        case CC_L: r = sext(f->src1, f->size) < sext(f->src2, f->size); return r ^ (cc & 1);
-        case CC_LE: r = sext(f->src1, f->size) <= sext(f->src2, f->size); return r ^ (cc & 1);
+        case CC_L: r = flags_sext(f->src1, f->size) < flags_sext(f->src2, f->size); return r ^ (cc & 1);
+        case CC_LE: r = flags_sext(f->src1, f->size) <= flags_sext(f->src2, f->size); return r ^ (cc & 1);
         default: break;
         }
     } else if (f->op == LF_LOGIC) {

@@ -50,14 +50,91 @@ static inline void flags_lazy(struct cpu *c, enum lf_op op, unsigned size, uint3
     c->lf.res = res;
 }
 
-/* Individual flags and whole-register materialisation (flags.c). */
-bool flags_cf(const struct cpu *c);
-bool flags_zf(const struct cpu *c);
-bool flags_sf(const struct cpu *c);
-bool flags_of(const struct cpu *c);
-bool flags_pf(const struct cpu *c);
-bool flags_af(const struct cpu *c);
-uint32_t flags_arith(const struct cpu *c); /* OSZAPC only, as EFLAGS bits */
+/* Individual flags, inline because Jcc/ADC/rotates read them constantly. */
+static inline bool parity8(uint32_t v)
+{
+    return !__builtin_parity(v & 0xff);
+}
+
+static inline int32_t flags_sext(uint32_t v, unsigned size)
+{
+    unsigned sh = 32 - size * 8;
+    return (int32_t)(v << sh) >> sh;
+}
+
+static inline bool flags_cf(const struct cpu *c)
+{
+    const struct lazy_flags *f = &c->lf;
+    switch (f->op) {
+    case LF_ADD: return f->res < f->src1;
+    case LF_ADC: return f->res <= f->src1;
+    case LF_SUB: return f->src1 < f->src2;
+    case LF_SBB: return f->src1 <= f->src2;
+    case LF_LOGIC: return false;
+    default: return c->eflags & FL_CF; /* LF_NONE, LF_INC, LF_DEC */
+    }
+}
+
+static inline bool flags_zf(const struct cpu *c)
+{
+    if (c->lf.op == LF_NONE)
+        return c->eflags & FL_ZF;
+    return c->lf.res == 0;
+}
+
+static inline bool flags_sf(const struct cpu *c)
+{
+    if (c->lf.op == LF_NONE)
+        return c->eflags & FL_SF;
+    return c->lf.res & size_sign(c->lf.size);
+}
+
+static inline bool flags_pf(const struct cpu *c)
+{
+    if (c->lf.op == LF_NONE)
+        return c->eflags & FL_PF;
+    return parity8(c->lf.res);
+}
+
+static inline bool flags_of(const struct cpu *c)
+{
+    const struct lazy_flags *f = &c->lf;
+    uint32_t sign = size_sign(f->size);
+    switch (f->op) {
+    case LF_ADD:
+    case LF_ADC: return ((f->src1 ^ f->res) & (f->src2 ^ f->res)) & sign;
+    case LF_SUB:
+    case LF_SBB: return ((f->src1 ^ f->src2) & (f->src1 ^ f->res)) & sign;
+    case LF_LOGIC: return false;
+    case LF_INC: return f->res == sign;
+    case LF_DEC: return f->res == sign - 1;
+    default: return c->eflags & FL_OF;
+    }
+}
+
+static inline bool flags_af(const struct cpu *c)
+{
+    const struct lazy_flags *f = &c->lf;
+    switch (f->op) {
+    case LF_ADD:
+    case LF_ADC:
+    case LF_SUB:
+    case LF_SBB: return (f->src1 ^ f->src2 ^ f->res) & 0x10;
+    case LF_LOGIC: return false;
+    case LF_INC: return (f->res & 0xf) == 0;
+    case LF_DEC: return (f->res & 0xf) == 0xf;
+    default: return c->eflags & FL_AF;
+    }
+}
+
+static inline uint32_t flags_arith(const struct cpu *c)
+{
+    if (c->lf.op == LF_NONE)
+        return c->eflags & FL_ARITH;
+    return (flags_cf(c) ? FL_CF : 0) | (flags_pf(c) ? FL_PF : 0) | (flags_af(c) ? FL_AF : 0) |
+           (flags_zf(c) ? FL_ZF : 0) | (flags_sf(c) ? FL_SF : 0) | (flags_of(c) ? FL_OF : 0);
+}
+
 /* Store all six arithmetic flags at once (from `bits`, EFLAGS layout); LF_NONE after. */
 void flags_set_arith(struct cpu *c, uint32_t bits);
 /* Change only the flags in `mask` (EFLAGS bits within FL_ARITH). */
@@ -65,6 +142,5 @@ void flags_set_some(struct cpu *c, uint32_t mask, uint32_t bits);
 /* Fold lazy state into eflags (LF_NONE after). */
 void flags_materialize(struct cpu *c);
 bool cond_eval(const struct cpu *c, unsigned cc);
-bool parity8(uint32_t v); /* true when the low byte has an even number of 1 bits */
 
 #endif

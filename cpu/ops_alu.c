@@ -18,7 +18,7 @@
 #include "cpu/ops.h"
 
 /* dst(r/m) = dst OP b */
-static void binop_rm(struct cpu *c, const struct insn *i, enum alu_op op, uint32_t b)
+static inline __attribute__((always_inline)) void binop_rm(struct cpu *c, const struct insn *i, enum alu_op op, uint32_t b)
 {
     unsigned size = i->size;
     bool cf = (op == ALU_ADC || op == ALU_SBB) && flags_cf(c);
@@ -39,7 +39,7 @@ static void binop_rm(struct cpu *c, const struct insn *i, enum alu_op op, uint32
 }
 
 /* register dst = dst OP b */
-static void binop_reg(struct cpu *c, unsigned reg, enum alu_op op, uint32_t b, unsigned size)
+static inline __attribute__((always_inline)) void binop_reg(struct cpu *c, unsigned reg, enum alu_op op, uint32_t b, unsigned size)
 {
     uint32_t a = reg_read(c, reg, size);
     uint32_t r = alu_binop(c, op, a, b, size);
@@ -113,7 +113,7 @@ void op_dec_r(struct cpu *c, const struct insn *i)
     reg_write(c, r, alu_dec(c, reg_read(c, r, i->size), i->size), i->size);
 }
 
-static void incdec_rm(struct cpu *c, const struct insn *i, bool dec)
+static inline __attribute__((always_inline)) void incdec_rm(struct cpu *c, const struct insn *i, bool dec)
 {
     uint32_t a = rm_read(c, i, i->size);
     uint32_t r = (dec ? a - 1 : a + 1) & size_mask(i->size);

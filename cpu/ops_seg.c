@@ -37,7 +37,7 @@ void op_mov_sreg_rm(struct cpu *c, const struct insn *i)
     uint16_t sel = (uint16_t)rm_read(c, i, 2);
     seg_load(c, s, sel);
     if (s == SEG_SS)
-        c->intr_shadow = true;
+        c->intr_shadow = c->trap_shadow = true;
 }
 
 static int seg_of_op(unsigned op)
@@ -68,7 +68,7 @@ void op_pop_seg(struct cpu *c, const struct insn *i)
     seg_load(c, s, sel);
     c->regs[R_ESP] = esp;
     if (s == SEG_SS)
-        c->intr_shadow = true;
+        c->intr_shadow = c->trap_shadow = true;
 }
 
 void op_load_far_ptr(struct cpu *c, const struct insn *i)

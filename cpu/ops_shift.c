@@ -21,7 +21,9 @@ static void shift_rm(struct cpu *c, const struct insn *i, unsigned count)
     if (count == 0)
         return;
     uint32_t fl;
-    uint32_t r = alu_shift((enum shift_op)insn_reg(i), v, count, size, flags_arith(c), &fl);
+    /* Shifts define all six flags; only rotates carry the old ones through. */
+    uint32_t fl_in = insn_reg(i) < 4 ? flags_arith(c) : 0;
+    uint32_t r = alu_shift((enum shift_op)insn_reg(i), v, count, size, fl_in, &fl);
     rm_write(c, i, r, size);
     flags_set_arith(c, fl);
 }

@@ -11,7 +11,11 @@
  * call, but ECX/ESI/EDI are updated after every element so that a fault
  * restarts at the right element, and after a bounded chunk, or when
  * something set c->stop_block (an interrupt is pending), the handler leaves
- * EIP at the instruction so it resumes after the interrupt is taken.
+ * EIP at the instruction so it resumes after the interrupt is taken.  An
+ * element that hits a data breakpoint (c->pending_dr6, from tlb.c) ends the
+ * handler the same way: the #DB trap comes after that iteration, with EIP at
+ * the REP instruction and ECX/ESI/EDI counting the rest (SDM vol. 3A
+ * 17.3.1.2, "Repeated string instructions").
  * F2 acts like F3 for the non-comparing strings.
  * Not emulated: the fast-string bulk copy (each element goes through the
  * MMU), and the rule that a REP string's interrupt window is one element.
@@ -114,7 +118,7 @@ static void string_op(struct cpu *c, const struct insn *i, enum str_kind k)
             return;
         if (compares && flags_zf(c) == repne)
             return;
-        if (n >= STRING_CHUNK || c->stop_block) {
+        if (n >= STRING_CHUNK || c->stop_block || c->pending_dr6) {
             c->eip = c->insn_eip;
             c->stop_block = true;
             return;

@@ -29,6 +29,7 @@ static void entry_clear(struct tlb_entry *e)
 
 void tlb_flush_all(struct cpu *c)
 {
+    c->jcache_gen++;
     for (int s = 0; s < 3; s++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             entry_clear(&c->tlb.e[s][k]);
@@ -36,6 +37,7 @@ void tlb_flush_all(struct cpu *c)
 
 void tlb_flush_nonglobal(struct cpu *c)
 {
+    c->jcache_gen++;
     for (int s = 0; s < 2; s++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             if (!(c->tlb.e[s][k].flags & TLBF_GLOBAL))
@@ -47,6 +49,7 @@ void tlb_flush_page(struct cpu *c, uint32_t lin)
     /* Large pages are cached as 4 KiB pieces in the same slot scheme, so an
      * INVLPG inside a large page must drop every piece: flush all then. */
     unsigned k = tlb_index(lin);
+    c->jcache_gen++;
     for (int s = 0; s < 2; s++) {
         struct tlb_entry *e = &c->tlb.e[s][k];
         if ((e->tag_read & ~0xfffu) == (lin & ~0xfffu) ||

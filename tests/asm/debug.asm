@@ -4,7 +4,8 @@
 ; instruction) with 1/2/4-byte lengths and overlap, several hits at once,
 ; DR6 B0-B3/BS/BD, DR7.GD general detect, TF single-step (incl. the MOV SS
 ; shadow), a data breakpoint inside REP MOVSB (trap after that iteration),
-; INT1 (F1) and INT3.
+; the TSS T bit (DR6.BT trap before the new task's first instruction), INT1
+; (F1) and INT3.
 ;
 ; A hook handles #DB: it logs EIP, DR6 and ECX, clears DR6 (the CPU never
 ; does), optionally sets RF in the saved EFLAGS and stops single-stepping
@@ -19,7 +20,10 @@ DR6_B2          equ 4
 DR6_B3          equ 8
 DR6_BD          equ 1 << 13
 DR6_BS          equ 1 << 14
-DR6_MASK        equ DR6_B0 | DR6_B1 | DR6_B2 | DR6_B3 | DR6_BD | DR6_BS
+DR6_BT          equ 1 << 15
+DR6_MASK        equ DR6_B0 | DR6_B1 | DR6_B2 | DR6_B3 | DR6_BD | DR6_BS | DR6_BT
+
+SEL_TSS_T       equ FREE_SEL    ; a task whose TSS has the T bit set
 
 ; DR7 field helpers: local enable, R/W and LEN for breakpoint n
 %define L(n)        (1 << ((n) * 2))
@@ -41,6 +45,7 @@ test_main:
     call t_step
     call t_gd
     call t_rep
+    call t_tbit
     mov dword [exc_hook], 0
     call t_int1_int3
     xor eax, eax
@@ -297,6 +302,46 @@ t_rep:
     ret
 
 ; ---------------------------------------------------------------------------
+; A task switch into a TSS with the T bit (byte 0x64, bit 0) set raises a #DB
+; trap once the switch is complete, before the new task's first instruction,
+; with DR6.BT (SDM Vol. 3 7.2.1, 17.2.3).  No breakpoint is armed and TF is
+; clear, so nothing else makes the CPU single-step around the JMP.
+t_tbit:
+    TEST_SECTION 'TSS T bit'
+    mov eax, 1000
+    mov ebx, 1000
+    call reset_log
+    DESC SEL_TSS_T, tss_t, 0x67, 0x89, 0
+    mov edi, tss_t
+    mov ecx, 0x68 / 4
+    xor eax, eax
+    rep stosd
+    mov dword [tss_t + 0x20], .task             ; EIP
+    mov dword [tss_t + 0x24], 2                 ; EFLAGS
+    mov dword [tss_t + 0x38], tbit_stack_top    ; ESP
+    mov eax, cr3
+    mov [tss_t + 0x1C], eax
+    mov dword [tss_t + 0x4C], KCODE
+    mov eax, KDATA
+    mov [tss_t + 0x48], eax                     ; ES
+    mov [tss_t + 0x50], eax                     ; SS
+    mov [tss_t + 0x54], eax                     ; DS
+    mov [tss_t + 0x58], eax                     ; FS
+    mov [tss_t + 0x5C], eax                     ; GS
+    mov word [tss_t + 0x64], 1                  ; T
+    mov word [tss_t + 0x66], 0x68               ; no I/O bitmap
+    jmp SEL_TSS_T:0
+    ; the task jumps back to the main TSS, which resumes here
+    CHECK 'T bit: one trap', [db_n], 1
+    CHECK 'T bit: trap eip is the new task entry', [db_eip], .task
+    CHECK 'T bit: dr6.bt', [db_dr6], DR6_BT
+    clts
+    ret
+.task:
+    nop
+    jmp TSS_SEL:0
+
+; ---------------------------------------------------------------------------
 t_int1_int3:
     TEST_SECTION 'INT1 and INT3'
     TRY .r1
@@ -329,3 +374,7 @@ db_eip:     resd 16
 db_dr6:     resd 16
 db_ecx:     resd 16
 db_dr7:     resd 16
+alignb 16
+tss_t:      resb 0x68
+            resb 512
+tbit_stack_top:

@@ -63,6 +63,12 @@ null_selectors:
     TEST_SECTION 'null selectors'
     ; Loading a null selector into DS/ES/FS/GS is legal (any RPL).
     NOFAULT 'mov ds, 0', mov ds, [zero_word]
+    mov ax, ds
+    movzx eax, ax
+    CHECK 'ds keeps null selector value', eax, 0
+    ; The next operand is read through DS, and an access through a null DS
+    ; is #GP(0) (SDM Vol. 3 5.4.1): give DS back its flat descriptor first.
+    call reload_ksegs
     NOFAULT 'mov es, 3', mov es, [three_word]
     mov ax, es
     movzx eax, ax

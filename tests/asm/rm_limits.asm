@@ -89,6 +89,13 @@ test_main:
     mov cr0, eax
     jmp BIOS_SEG:.rm
 .rm:
+    ; DS still holds selector 0x08 from protected mode.  Any real-mode load
+    ; of it (check_eq's push ds/pop ds) would set the base to 0x80 (selector
+    ; * 16, SDM Vol. 3 20.1.1) and move the TRY/recover variables, so put
+    ; the real-mode selector 0 back now; a real-mode load keeps the cached
+    ; 4 GiB limit, which is what makes this unreal mode.
+    xor ax, ax
+    mov ds, ax
     mov esi, 0x100000
     mov dword [esi], 0x600DF00D
     TRY .u_done

@@ -87,6 +87,11 @@ test_main:
 ; ---------------------------------------------------------------------------
 t_init:
     TEST_SECTION 'FNINIT state'
+    ; The multiboot spec leaves the x87 state undefined, and straight after
+    ; RESET it is table 9-1's (SDM Vol. 3 9.2): CW=0040H (every exception
+    ; unmasked) and all eight registers tagged valid, so a push would be an
+    ; unmasked stack overflow and #MF.  Initialise it as 9.2 asks first.
+    fninit
     fld1                        ; dirty the state first
     fldz
     fninit
