@@ -99,6 +99,8 @@ static inline bool flags_pf(const struct cpu *c)
 static inline bool flags_of(const struct cpu *c)
 {
     const struct lazy_flags *f = &c->lf;
+    if (f->op == LF_NONE)
+        return c->eflags & FL_OF; /* lf.size is meaningless then */
     uint32_t sign = size_sign(f->size);
     switch (f->op) {
     case LF_ADD:

@@ -345,6 +345,7 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
         goto fail;
     }
     struct cpu_config cc = {0};
+    cc.pae = true; /* P6 has PAE; Debian's 686-pae kernels need it (and NX) */
     if (cpu_init(pc->cpu, pc->bus, &cc) != 0) {
         snprintf(err, errlen, "cannot initialise the CPU");
         free(pc->cpu);
