@@ -142,6 +142,15 @@ static void pc_debug_exit_request(void *opaque, int status)
     cpu_request_exit(pc->cpu);
 }
 
+/* A device armed a timer before the deadline the running CPU slice was sized
+ * for: end the slice so the board can service it on time. */
+static void pc_timer_earlier(void *opaque)
+{
+    struct pc *pc = opaque;
+    if (pc->cpu->in_run)
+        cpu_request_exit(pc->cpu);
+}
+
 static void pc_reset_request(void *opaque)
 {
     struct pc *pc = opaque;
@@ -353,6 +362,9 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
         goto fail;
     }
     bus_add_map_listener(pc->bus, pc_on_map_change, pc);
+    sched_set_earlier_hook(pc->sched, pc_timer_earlier, pc);
+    if (cfg->icount_shift >= 0)
+        sched_set_insn_clock(pc->sched, &pc->cpu->icount, (unsigned)cfg->icount_shift);
 
     /* Firmware: -bios, else Debian's SeaBIOS, except that -kernel needs none. */
     const char *bios = cfg->bios;
@@ -499,7 +511,7 @@ enum pc_exit pc_run(struct pc *pc, uint64_t max_ns)
         enum cpu_exit why = cpu_run(pc->cpu, pc_budget(pc, deadline - now));
         uint64_t executed = cpu_insn_count(pc->cpu) - before;
         if (pc->cfg.icount_shift >= 0) {
-            sched_advance(pc->sched, executed << pc->cfg.icount_shift);
+            sched_commit_insns(pc->sched); /* time already moved with each instruction */
         } else {
             uint64_t took = host_ns() - host_before;
             if (executed > 1000 && took > 0) /* smooth the speed estimate */

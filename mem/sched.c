@@ -8,6 +8,7 @@
 #include "mem/sched.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void sched_check_invariants(const struct sched *s)
 {
@@ -26,8 +27,7 @@ static void sched_check_invariants(const struct sched *s)
 
 void sched_init(struct sched *s)
 {
-    s->now = 0;
-    s->head = NULL;
+    memset(s, 0, sizeof(*s));
 }
 
 struct sched *sched_create(void)
@@ -87,12 +87,15 @@ void timer_mod(struct timer *t, uint64_t deadline_ns)
     t->next = *pp;
     *pp = t;
     t->pending = true;
+    if (t->sched->head == t && t->sched->earlier)
+        t->sched->earlier(t->sched->earlier_opaque);
     sched_check_invariants(t->sched);
 }
 
 void sched_run_due(struct sched *s)
 {
-    while (s->head && s->head->deadline <= s->now) {
+    uint64_t now = sched_now(s);
+    while (s->head && s->head->deadline <= now) {
         struct timer *t = s->head;
         s->head = t->next;
         t->next = NULL;
@@ -104,8 +107,29 @@ void sched_run_due(struct sched *s)
 
 void sched_info(const struct sched *s, FILE *out)
 {
-    fprintf(out, "now %llu ns\n", (unsigned long long)s->now);
+    fprintf(out, "now %llu ns\n", (unsigned long long)sched_now(s));
     for (const struct timer *t = s->head; t; t = t->next)
         fprintf(out, "  %-16s at %llu ns (in %lld ns)\n", t->name ? t->name : "?",
-                (unsigned long long)t->deadline, (long long)(t->deadline - s->now));
+                (unsigned long long)t->deadline, (long long)(t->deadline - sched_now(s)));
+}
+
+void sched_set_insn_clock(struct sched *s, const uint64_t *counter, unsigned shift)
+{
+    s->insn_counter = counter;
+    s->insn_base = counter ? *counter : 0;
+    s->insn_shift = shift;
+}
+
+void sched_commit_insns(struct sched *s)
+{
+    if (!s->insn_counter)
+        return;
+    s->now = sched_now(s);
+    s->insn_base = *s->insn_counter;
+}
+
+void sched_set_earlier_hook(struct sched *s, void (*fn)(void *opaque), void *opaque)
+{
+    s->earlier = fn;
+    s->earlier_opaque = opaque;
 }

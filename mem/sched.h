@@ -37,8 +37,17 @@ struct timer {
 };
 
 struct sched {
-    uint64_t now;       /* virtual ns since power-on */
+    uint64_t now;       /* virtual ns since power-on, as of insn_base */
     struct timer *head; /* pending timers, earliest deadline first */
+    /* Instruction clock (-icount): while the CPU runs a slice, time moves with
+     * every retired instruction, so a device read mid-slice sees exact time. */
+    const uint64_t *insn_counter; /* CPU's retired-instruction count, or NULL */
+    uint64_t insn_base;           /* *insn_counter when `now` was last committed */
+    unsigned insn_shift;          /* one instruction = 2^insn_shift ns */
+    /* Told when a timer is armed ahead of every other one, so the board can cut
+     * the running CPU slice short (its budget was computed for a later deadline). */
+    void (*earlier)(void *opaque);
+    void *earlier_opaque;
 };
 
 void sched_init(struct sched *s);    /* time 0, no timers */
@@ -47,8 +56,17 @@ void sched_destroy(struct sched *s); /* does not touch the timers (their owners 
 
 static inline uint64_t sched_now(const struct sched *s)
 {
+    if (s->insn_counter)
+        return s->now + ((*s->insn_counter - s->insn_base) << s->insn_shift);
     return s->now;
 }
+
+/* Drive time from an instruction counter (-icount shift).  The board calls
+ * sched_commit_insns after each CPU slice to fold elapsed instructions into
+ * `now`. */
+void sched_set_insn_clock(struct sched *s, const uint64_t *counter, unsigned shift);
+void sched_commit_insns(struct sched *s);
+void sched_set_earlier_hook(struct sched *s, void (*fn)(void *opaque), void *opaque);
 
 /* Move the clock forward by ns (saturating).  Fires nothing: call sched_run_due. */
 void sched_advance(struct sched *s, uint64_t ns);

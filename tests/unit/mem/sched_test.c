@@ -165,6 +165,58 @@ START_TEST(test_info)
 }
 END_TEST
 
+static void count_earlier(void *opaque) { (*(int *)opaque)++; }
+static void nop_fire(void *opaque) { (void)opaque; }
+
+/* -icount: time follows the instruction counter between commits. */
+START_TEST(test_insn_clock)
+{
+    struct sched s;
+    sched_init(&s);
+    uint64_t insns = 100;
+    sched_set_insn_clock(&s, &insns, 2); /* 4 ns per instruction */
+    ck_assert_uint_eq(sched_now(&s), 0);
+    insns += 10;
+    ck_assert_uint_eq(sched_now(&s), 40);
+    struct timer t;
+    timer_init(&t, &s, nop_fire, NULL, "t");
+    timer_mod(&t, 50);
+    sched_run_due(&s);
+    ck_assert(timer_pending(&t)); /* 40 < 50 */
+    insns += 3;
+    sched_run_due(&s);
+    ck_assert(!timer_pending(&t)); /* 52 >= 50 */
+    sched_commit_insns(&s);
+    ck_assert_uint_eq(s.now, 52);
+    ck_assert_uint_eq(sched_now(&s), 52);
+    insns += 1;
+    ck_assert_uint_eq(sched_now(&s), 56);
+}
+END_TEST
+
+/* The board is told only when a new timer becomes the earliest. */
+START_TEST(test_earlier_hook)
+{
+    struct sched s;
+    sched_init(&s);
+    int calls = 0;
+    sched_set_earlier_hook(&s, count_earlier, &calls);
+    struct timer a, b, c;
+    timer_init(&a, &s, nop_fire, NULL, "a");
+    timer_init(&b, &s, nop_fire, NULL, "b");
+    timer_init(&c, &s, nop_fire, NULL, "c");
+    timer_mod(&a, 100);
+    ck_assert_int_eq(calls, 1);
+    timer_mod(&b, 200); /* later: no call */
+    ck_assert_int_eq(calls, 1);
+    timer_mod(&c, 50); /* earlier: call */
+    ck_assert_int_eq(calls, 2);
+    timer_del(&a);
+    timer_del(&b);
+    timer_del(&c);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
     Suite *s = suite_create("sched");
@@ -173,6 +225,8 @@ static Suite *sched_suite(void)
     tcase_add_test(tc, test_rearm_in_callback);
     tcase_add_test(tc, test_del_and_mod);
     tcase_add_test(tc, test_info);
+    tcase_add_test(tc, test_insn_clock);
+    tcase_add_test(tc, test_earlier_hook);
     suite_add_tcase(s, tc);
     return s;
 }
