@@ -13,9 +13,12 @@
  * (virtual time follows the host's monotonic clock; the instruction budget
  * per slice comes from a running estimate of the host's speed).
  *
- * What the board holds: bus, scheduler, RAM, CPU, BIOS ROM, debugcon(s),
- * isa-debug-exit, POST port, port 0x92.  Not yet: PIC, PIT, RTC, 8042, PCI,
- * VGA, disks (later issues plug into pc_add_device), Linux bzImage loading,
+ * What the board holds: bus, scheduler, RAM, CPU, BIOS ROM, the AT chipset
+ * (8259A pair with ELCR, 8254 PIT and port 0x61, MC146818 RTC/CMOS, 8042 with
+ * PS/2 keyboard and mouse, 8237 DMA pair), 16550A UARTs on COM1-COM4,
+ * debugcon(s), isa-debug-exit, POST port, port 0x92, and the x87 FERR# path
+ * (IRQ 13, cleared by a write to port 0xF0).  Not yet: PCI, ACPI, floppy, VGA,
+ * disks (later issues plug into pc_add_device), Linux bzImage loading,
  * fw_cfg, SMP, -icount auto's adaptive shift (auto is treated as shift 3).
  */
 #include "devices/pc.h"
@@ -28,17 +31,26 @@
 
 #include "cpu/cpu.h"
 #include "cpu/flags.h"
+#include "cpu/fpu.h"
 #include "cpu/seg.h"
 #include "cpu/tlb.h"
 #include "cpu/trace.h"
 #include "devices/bios_rom.h"
 #include "devices/chardev.h"
+#include "devices/cmos_rtc.h"
+#include "devices/dma8237.h"
+#include "devices/i8042.h"
+#include "devices/pic8259.h"
+#include "devices/pit8254.h"
+#include "devices/port61.h"
+#include "devices/uart16550.h"
 #include "devices/debug_exit.h"
 #include "devices/debugcon.h"
 #include "devices/multiboot.h"
 #include "devices/port92.h"
 #include "devices/post_port.h"
 #include "mem/bus.h"
+#include "mem/irq.h"
 #include "mem/log.h"
 #include "mem/ram.h"
 #include "mem/sched.h"
@@ -47,8 +59,8 @@
 #define LOW_RAM_END 0xA0000u
 #define UPPER_MEM_START 0xC0000u
 #define HIGH_RAM_START 0x100000u
-#define SLICE_MAX_INSNS (1u << 20)   /* poll the stop flag at least this often */
-#define IDLE_SLEEP_MAX_NS 10000000u  /* a halted CPU sleeps in steps of at most 10 ms */
+#define SLICE_MAX_INSNS (1u << 20)  /* poll the stop flag at least this often */
+#define IDLE_SLEEP_MAX_NS 10000000u /* a halted CPU sleeps in steps of at most 10 ms */
 #define MAX_MODULES 16
 
 struct pc_device {
@@ -57,34 +69,39 @@ struct pc_device {
 };
 
 struct pc {
-    struct pc_config cfg;       /* as given (strings point at the caller's) */
-    struct bus *bus;            /* address and port space */
-    struct sched *sched;        /* virtual clock and timers */
-    struct cpu *cpu;            /* the one CPU */
-    uint8_t *ram;               /* host memory for guest RAM (ram_alloc) */
-    uint64_t ram_size;          /* bytes */
+    struct pc_config cfg;         /* as given (strings point at the caller's) */
+    struct bus *bus;              /* address and port space */
+    struct sched *sched;          /* virtual clock and timers */
+    struct cpu *cpu;              /* the one CPU */
+    uint8_t *ram;                 /* host memory for guest RAM (ram_alloc) */
+    uint64_t ram_size;            /* bytes */
     struct region *ram_region[3]; /* low, upper-memory and high RAM mappings */
-    struct bios_rom *bios;      /* NULL when booting -kernel without -bios */
+    struct bios_rom *bios;        /* NULL when booting -kernel without -bios */
     struct chardev *debugcon_out; /* shared by every debugcon; NULL if none */
-    struct pc_device *dev;      /* devices, in creation order */
-    unsigned ndev, devcap;      /* used / allocated entries of dev */
+    struct pic8259 *pic;          /* interrupt controllers; every IRQ wire comes from here */
+    struct cmos_rtc *rtc;         /* RTC/CMOS (NMI mask, memory size bytes) */
+    struct uart16550 *uart[PC_MAX_SERIAL];    /* COM1-COM4, NULL where absent */
+    struct chardev *serial_cd[PC_MAX_SERIAL]; /* their backends (owned by the board) */
+    struct region *ferr_port;                 /* port 0xF0: clear FERR#/IRQ 13 */
+    struct pc_device *dev;                    /* devices, in creation order */
+    unsigned ndev, devcap;                    /* used / allocated entries of dev */
 
     /* -kernel, kept so that a reset can reload it */
-    uint8_t *kernel;            /* file contents */
-    size_t kernel_len;          /* bytes */
-    char *kernel_cmdline;       /* "PATH APPEND" */
+    uint8_t *kernel;                    /* file contents */
+    size_t kernel_len;                  /* bytes */
+    char *kernel_cmdline;               /* "PATH APPEND" */
     struct mb_module mods[MAX_MODULES]; /* -initrd files (data malloc'd, cmdline in modstr) */
-    unsigned nmods;             /* entries used */
-    char *modstr;               /* copy of -initrd, split in place into module strings */
+    unsigned nmods;                     /* entries used */
+    char *modstr;                       /* copy of -initrd, split in place into module strings */
 
     /* run state */
     volatile sig_atomic_t stop_requested; /* pc_request_stop was called */
-    bool reset_pending;         /* port 0x92 (or later the 8042) asked for a reset */
-    enum pc_exit exit;          /* sticky once not TIMEOUT */
-    int exit_status;            /* process status for PC_EXIT_GUEST */
-    uint64_t host_base_ns;      /* real-time mode: host time at virtual time 0 */
-    uint64_t host_start_ns;     /* host time at pc_create, for stats */
-    double insns_per_ns;        /* real-time mode: estimated host speed */
+    bool reset_pending;                   /* port 0x92 (or later the 8042) asked for a reset */
+    enum pc_exit exit;                    /* sticky once not TIMEOUT */
+    int exit_status;                      /* process status for PC_EXIT_GUEST */
+    uint64_t host_base_ns;                /* real-time mode: host time at virtual time 0 */
+    uint64_t host_start_ns;               /* host time at pc_create, for stats */
+    double insns_per_ns;                  /* real-time mode: estimated host speed */
 };
 
 static uint64_t host_ns(void)
@@ -114,8 +131,7 @@ int pc_add_device(struct pc *pc, const struct device_desc *desc, void *state)
     if (pc->ndev == pc->devcap) {
         unsigned cap = pc->devcap ? pc->devcap * 2 : 16;
         struct pc_device *d = realloc(pc->dev, cap * sizeof(*d));
-        if (!d)
-            return -1;
+        if (!d) return -1;
         pc->dev = d;
         pc->devcap = cap;
     }
@@ -147,8 +163,7 @@ static void pc_debug_exit_request(void *opaque, int status)
 static void pc_timer_earlier(void *opaque)
 {
     struct pc *pc = opaque;
-    if (pc->cpu->in_run)
-        cpu_request_exit(pc->cpu);
+    if (pc->cpu->in_run) cpu_request_exit(pc->cpu);
 }
 
 static void pc_reset_request(void *opaque)
@@ -169,8 +184,7 @@ static void pc_mb_write(void *opaque, uint32_t paddr, const void *src, size_t le
         bus_phys_write_block(pc->bus, paddr, src ? src : zeros, n);
         paddr += (uint32_t)n;
         len -= n;
-        if (src)
-            src = (const uint8_t *)src + n;
+        if (src) src = (const uint8_t *)src + n;
     }
 }
 
@@ -232,8 +246,7 @@ static int pc_read_kernel_files(struct pc *pc, char *err, size_t errlen)
     }
     snprintf(pc->kernel_cmdline, n, "%s%s%s", cfg->kernel, cfg->append ? " " : "",
              cfg->append ? cfg->append : "");
-    if (!cfg->initrd)
-        return 0;
+    if (!cfg->initrd) return 0;
     /* QEMU's -initrd syntax: "FILE ARGS,FILE ARGS"; the module string is the
      * whole item, the file is its first word. */
     pc->modstr = strdup(cfg->initrd);
@@ -252,8 +265,7 @@ static int pc_read_kernel_files(struct pc *pc, char *err, size_t errlen)
         snprintf(path, sizeof(path), "%.*s", (int)plen, item);
         struct mb_module *m = &pc->mods[pc->nmods];
         uint8_t *data;
-        if (ram_load_file(path, &data, &m->len, 0, PC_RAM_MAX, err, errlen))
-            return -1;
+        if (ram_load_file(path, &data, &m->len, 0, PC_RAM_MAX, err, errlen)) return -1;
         m->data = data;
         m->cmdline = item;
         pc->nmods++;
@@ -276,8 +288,8 @@ static int pc_map_ram(struct pc *pc, char *err, size_t errlen)
     pc->ram_region[0] = bus_map_ram(pc->bus, 0, LOW_RAM_END, pc->ram, 0);
     pc->ram_region[1] = bus_map_ram(pc->bus, UPPER_MEM_START, upper_end - UPPER_MEM_START,
                                     pc->ram + UPPER_MEM_START, 0);
-    pc->ram_region[2] = bus_map_ram(pc->bus, HIGH_RAM_START, size - HIGH_RAM_START,
-                                    pc->ram + HIGH_RAM_START, 0);
+    pc->ram_region[2] =
+        bus_map_ram(pc->bus, HIGH_RAM_START, size - HIGH_RAM_START, pc->ram + HIGH_RAM_START, 0);
     if (!pc->ram_region[0] || !pc->ram_region[1] || !pc->ram_region[2]) {
         snprintf(err, errlen, "cannot map guest RAM");
         return -1;
@@ -285,13 +297,141 @@ static int pc_map_ram(struct pc *pc, char *err, size_t errlen)
     return 0;
 }
 
+/* --- chipset wiring ------------------------------------------------------ */
+
+static void pc_cpu_intr(void *opaque, bool level)
+{
+    cpu_set_intr(opaque, level);
+}
+
+/* FERR# (x87 error with CR0.NE=0) is wired to IRQ 13 on a PC/AT. */
+static void pc_ferr(void *opaque, bool level)
+{
+    struct pc *pc = opaque;
+    struct irq_line l = pic8259_irq(pc->pic, 13);
+    irq_set(&l, level);
+}
+
+/* Port 0xF0: a write clears the FERR# latch (IGNNE#), as DOS-era IRQ 13
+ * handlers expect. */
+static uint32_t pc_ferr_port_read(void *opaque, uint32_t off, unsigned size)
+{
+    return 0xff;
+}
+static void pc_ferr_port_write(void *opaque, uint32_t off, uint32_t v, unsigned size)
+{
+    struct pc *pc = opaque;
+    fpu_clear_ferr(pc->cpu);
+    pc_ferr(pc, false);
+}
+static const struct io_ops pc_ferr_port_ops = {pc_ferr_port_read, pc_ferr_port_write, 1, 1, "ferr"};
+
+static void pc_kbc_a20(void *opaque, bool on)
+{
+    struct pc *pc = opaque;
+    bus_set_a20(pc->bus, on); /* the last writer (8042 or port 0x92) wins, as on QEMU */
+}
+
+static int pc_add_or_fail(struct pc *pc, const struct device_desc *desc, void *state,
+                          const char *what, char *err, size_t errlen)
+{
+    if (!state) {
+        snprintf(err, errlen, "%s: its ports are already in use", what);
+        return -1;
+    }
+    if (pc_add_device(pc, desc, state)) {
+        desc->destroy(state);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int pc_create_chipset(struct pc *pc, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    pc->pic = pic8259_create(pc->bus, pc_cpu_intr, pc->cpu);
+    if (pc_add_or_fail(pc, &pic8259_desc, pc->pic, "8259 PIC", err, errlen)) return -1;
+    pc->cpu->irq_ack = (struct cpu_irq_ack){pic8259_cpu_ack, pc->pic};
+    pc->cpu->cfg.ferr = pc_ferr;
+    pc->cpu->cfg.ferr_opaque = pc;
+    pc->ferr_port = bus_map_ports(pc->bus, 0xF0, 1, &pc_ferr_port_ops, pc);
+
+    struct pit8254 *pit =
+        pit8254_create(pc->bus, pc->sched, PIT8254_IOBASE, pic8259_irq(pc->pic, 0));
+    if (pc_add_or_fail(pc, &pit8254_desc, pit, "8254 PIT", err, errlen)) return -1;
+    if (pc_add_or_fail(pc, &port61_desc, port61_create(pc->bus, pc->sched, pit), "port 0x61", err,
+                       errlen))
+        return -1;
+
+    int64_t base;
+    if (cmos_rtc_parse_base(cfg->rtc_base ? cfg->rtc_base : "utc", (int64_t)time(NULL), &base) <
+        0) {
+        snprintf(err, errlen, "-rtc base=%s: expected utc, localtime or YYYY-MM-DD[THH:MM:SS]",
+                 cfg->rtc_base);
+        return -1;
+    }
+    pc->rtc = cmos_rtc_create(pc->bus, pc->sched, pic8259_irq(pc->pic, 8), base);
+    if (pc_add_or_fail(pc, &cmos_rtc_desc, pc->rtc, "RTC", err, errlen)) return -1;
+    cmos_rtc_set_memory_size(pc->rtc, pc->ram_size);
+    cmos_rtc_set_boot_order(pc->rtc, "cad", true);
+    /* Equipment byte: x87 present (bit 1), no floppies yet, VGA/EGA (bits 5-4 = 00). */
+    cmos_rtc_set_byte(pc->rtc, 0x14, 0x02);
+
+    struct i8042 *kbc = i8042_create(pc->bus, pc->sched, pic8259_irq(pc->pic, 1),
+                                     pic8259_irq(pc->pic, 12), pc_kbc_a20, pc_reset_request, pc);
+    if (pc_add_or_fail(pc, &i8042_desc, kbc, "8042 keyboard controller", err, errlen)) return -1;
+    if (pc_add_or_fail(pc, &dma8237_desc, dma8237_create(pc->bus), "8237 DMA", err, errlen))
+        return -1;
+
+    /* COM ports: -serial in order; without any, COM1 goes to stdio with
+     * -nographic and nowhere otherwise (the port exists, output is dropped). */
+    static const uint16_t com_base[PC_MAX_SERIAL] = {0x3F8, 0x2F8, 0x3E8, 0x2E8};
+    static const int com_irq[PC_MAX_SERIAL] = {4, 3, 4, 3};
+    const char *specs[PC_MAX_SERIAL] = {0};
+    unsigned n = cfg->n_serial;
+    for (unsigned i = 0; i < n; i++)
+        specs[i] = cfg->serial[i];
+    if (n == 0) {
+        specs[0] = cfg->nographic ? "stdio" : "null";
+        n = 1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (chardev_spec_is_none(specs[i])) continue;
+        pc->serial_cd[i] = chardev_open(specs[i], err, errlen);
+        if (!pc->serial_cd[i]) return -1;
+        pc->uart[i] = uart16550_create(pc->bus, pc->sched, com_base[i],
+                                       pic8259_irq(pc->pic, com_irq[i]), pc->serial_cd[i]);
+        char what[32];
+        snprintf(what, sizeof(what), "COM%u", i + 1);
+        if (pc_add_or_fail(pc, &uart16550_desc, pc->uart[i], what, err, errlen)) {
+            pc->uart[i] = NULL;
+            return -1;
+        }
+        /* Don't make a 9600-baud console cost seconds of guest time per
+         * screenful: a character takes at most what it takes at 115200 baud,
+         * which is also what a terminal keeps up with. */
+        uart16550_set_max_char_ns(pc->uart[i], 86806);
+    }
+    return 0;
+}
+
+/* Host input for the serial ports; true when the user asked to quit (Ctrl-A x). */
+static bool pc_poll_serial(struct pc *pc)
+{
+    bool quit = false;
+    for (unsigned i = 0; i < PC_MAX_SERIAL; i++)
+        if (pc->uart[i] && (uart16550_poll(pc->uart[i]) & CHARDEV_EV_QUIT)) quit = true;
+    return quit;
+}
+
 static int pc_create_devices(struct pc *pc, char *err, size_t errlen)
 {
     const struct pc_config *cfg = &pc->cfg;
+    if (pc_create_chipset(pc, err, errlen)) return -1;
     if (cfg->n_debugcon) {
         pc->debugcon_out = chardev_open(cfg->debugcon ? cfg->debugcon : "stdio", err, errlen);
-        if (!pc->debugcon_out)
-            return -1;
+        if (!pc->debugcon_out) return -1;
         for (unsigned i = 0; i < cfg->n_debugcon; i++) {
             struct debugcon *d = debugcon_create(pc->bus, cfg->debugcon_ports[i], pc->debugcon_out);
             if (!d) {
@@ -299,8 +439,7 @@ static int pc_create_devices(struct pc *pc, char *err, size_t errlen)
                          cfg->debugcon_ports[i]);
                 return -1;
             }
-            if (pc_add_device(pc, &debugcon_desc, d))
-                goto oom;
+            if (pc_add_device(pc, &debugcon_desc, d)) goto oom;
         }
     }
     if (cfg->debug_exit) {
@@ -308,12 +447,10 @@ static int pc_create_devices(struct pc *pc, char *err, size_t errlen)
                                                  cfg->debug_exit_iosize, pc_debug_exit_request, pc);
         if (!d) {
             snprintf(err, errlen, "isa-debug-exit: ports 0x%x-0x%x are already in use",
-                     cfg->debug_exit_iobase,
-                     cfg->debug_exit_iobase + cfg->debug_exit_iosize - 1);
+                     cfg->debug_exit_iobase, cfg->debug_exit_iobase + cfg->debug_exit_iosize - 1);
             return -1;
         }
-        if (pc_add_device(pc, &debug_exit_desc, d))
-            goto oom;
+        if (pc_add_device(pc, &debug_exit_desc, d)) goto oom;
     }
     struct post_port *post = post_port_create(pc->bus);
     if (!post || pc_add_device(pc, &post_port_desc, post)) {
@@ -371,16 +508,14 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
     if (!bios && !cfg->kernel) {
         struct stat st;
         if (stat(BIOS_ROM_DEFAULT, &st) != 0) {
-            snprintf(err, errlen,
-                     "no BIOS: install Debian's seabios package (or pass -bios FILE)");
+            snprintf(err, errlen, "no BIOS: install Debian's seabios package (or pass -bios FILE)");
             goto fail;
         }
         bios = BIOS_ROM_DEFAULT;
     }
     if (bios) {
         pc->bios = bios_rom_create(pc->bus, bios, err, errlen);
-        if (!pc->bios)
-            goto fail;
+        if (!pc->bios) goto fail;
         if (pc_add_device(pc, &bios_rom_desc, pc->bios)) {
             bios_rom_desc.destroy(pc->bios);
             pc->bios = NULL;
@@ -388,8 +523,7 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
             goto fail;
         }
     }
-    if (pc_map_ram(pc, err, errlen) || pc_create_devices(pc, err, errlen))
-        goto fail;
+    if (pc_map_ram(pc, err, errlen) || pc_create_devices(pc, err, errlen)) goto fail;
 
     cpu_reset(pc->cpu);
     pc_on_map_change(pc);
@@ -409,8 +543,7 @@ void pc_reset(struct pc *pc)
     LOG(LOG_PM, "machine reset");
     cpu_reset(pc->cpu);
     for (unsigned i = 0; i < pc->ndev; i++)
-        if (pc->dev[i].desc->reset)
-            pc->dev[i].desc->reset(pc->dev[i].state);
+        if (pc->dev[i].desc->reset) pc->dev[i].desc->reset(pc->dev[i].state);
     bus_set_a20(pc->bus, true); /* the 8042 powers up with A20 enabled, as QEMU's does */
     pc->reset_pending = false;
     if (pc->kernel) {
@@ -442,8 +575,7 @@ static void pc_sync_realtime(struct pc *pc)
 {
     uint64_t target = host_ns() - pc->host_base_ns;
     uint64_t now = sched_now(pc->sched);
-    if (target > now)
-        sched_advance(pc->sched, target - now);
+    if (target > now) sched_advance(pc->sched, target - now);
 }
 
 /* Instructions that fit in ns of virtual time. */
@@ -457,8 +589,7 @@ static uint64_t pc_budget(struct pc *pc, uint64_t ns)
         double d = (double)ns * pc->insns_per_ns;
         n = d >= SLICE_MAX_INSNS ? SLICE_MAX_INSNS : (uint64_t)d;
     }
-    if (n == 0)
-        n = 1;
+    if (n == 0) n = 1;
     return n > SLICE_MAX_INSNS ? SLICE_MAX_INSNS : n;
 }
 
@@ -467,8 +598,7 @@ static uint64_t pc_budget(struct pc *pc, uint64_t ns)
 static void pc_idle(struct pc *pc, uint64_t until)
 {
     uint64_t now = sched_now(pc->sched);
-    if (until <= now)
-        return;
+    if (until <= now) return;
     uint64_t gap = until - now;
     if (pc->cfg.icount_shift >= 0) {
         if (sched_next_deadline(pc->sched) <= until) {
@@ -489,22 +619,19 @@ enum pc_exit pc_run(struct pc *pc, uint64_t max_ns)
     uint64_t start = sched_now(pc->sched);
     uint64_t end = max_ns > UINT64_MAX - start ? UINT64_MAX : start + max_ns;
     for (;;) {
-        if (pc->exit != PC_EXIT_TIMEOUT)
-            return pc->exit;
+        if (pc->exit != PC_EXIT_TIMEOUT) return pc->exit;
         if (pc_stop_wanted(pc)) {
             pc->exit = PC_EXIT_STOPPED;
             return pc->exit;
         }
         uint64_t now = sched_now(pc->sched);
-        if (now >= end)
-            return PC_EXIT_TIMEOUT;
+        if (now >= end) return PC_EXIT_TIMEOUT;
         uint64_t deadline = sched_next_deadline(pc->sched);
         if (deadline <= now) {
             sched_run_due(pc->sched);
             continue;
         }
-        if (deadline > end)
-            deadline = end;
+        if (deadline > end) deadline = end;
 
         uint64_t before = cpu_insn_count(pc->cpu);
         uint64_t host_before = pc->cfg.icount_shift < 0 ? host_ns() : 0;
@@ -519,10 +646,13 @@ enum pc_exit pc_run(struct pc *pc, uint64_t max_ns)
             pc_sync_realtime(pc);
         }
         sched_run_due(pc->sched);
+        if (pc_poll_serial(pc)) {
+            pc->exit = PC_EXIT_STOPPED;
+            return pc->exit;
+        }
 
         if (pc->reset_pending || (why == CPU_EXIT_SHUTDOWN && pc->cpu->shutdown)) {
-            if (why == CPU_EXIT_SHUTDOWN)
-                LOG(LOG_PM, "triple fault");
+            if (why == CPU_EXIT_SHUTDOWN) LOG(LOG_PM, "triple fault");
             if (pc->cfg.no_reboot) {
                 pc->exit = PC_EXIT_SHUTDOWN;
                 return pc->exit;
@@ -533,21 +663,18 @@ enum pc_exit pc_run(struct pc *pc, uint64_t max_ns)
         switch (why) {
         case CPU_EXIT_HALT:
         case CPU_EXIT_SHUTDOWN: /* HLT that nothing can wake: wait for a signal */
-            if (executed == 0)
-                pc_idle(pc, deadline);
+            if (executed == 0) pc_idle(pc, deadline);
             break;
         case CPU_EXIT_BUDGET:
         case CPU_EXIT_BREAKPOINT: /* no debugger yet */
-        case CPU_EXIT_REQUEST:
-            break;
+        case CPU_EXIT_REQUEST: break;
         }
     }
 }
 
 uint64_t pc_idle_ns(struct pc *pc)
 {
-    if (!pc->cpu->halted)
-        return 0;
+    if (!pc->cpu->halted) return 0;
     uint64_t now = sched_now(pc->sched), d = sched_next_deadline(pc->sched);
     return d > now ? d - now : 0;
 }
@@ -555,21 +682,18 @@ uint64_t pc_idle_ns(struct pc *pc)
 void pc_info(struct pc *pc, FILE *out)
 {
     for (unsigned i = 0; i < pc->ndev; i++)
-        if (pc->dev[i].desc->info)
-            pc->dev[i].desc->info(pc->dev[i].state, out);
+        if (pc->dev[i].desc->info) pc->dev[i].desc->info(pc->dev[i].state, out);
 }
 
 void pc_print_stats(struct pc *pc)
 {
-    if (!log_enabled(LOG_STATS))
-        return;
+    if (!log_enabled(LOG_STATS)) return;
     double secs = (double)(host_ns() - pc->host_start_ns) / 1e9;
     uint64_t insns = cpu_insn_count(pc->cpu);
     log_printf(LOG_STATS,
                "insns=%llu blocks=%llu decoded=%llu virtual_ms=%.3f host_seconds=%.3f mips=%.2f",
                (unsigned long long)insns, (unsigned long long)pc->cpu->stat_blocks,
-               (unsigned long long)pc->cpu->stat_decodes,
-               (double)sched_now(pc->sched) / 1e6, secs,
+               (unsigned long long)pc->cpu->stat_decodes, (double)sched_now(pc->sched) / 1e6, secs,
                secs > 0 ? (double)insns / secs / 1e6 : 0.0);
     stats_print(log_file());
     log_flush();
@@ -577,25 +701,23 @@ void pc_print_stats(struct pc *pc)
 
 void pc_destroy(struct pc *pc)
 {
-    if (!pc)
-        return;
+    if (!pc) return;
     for (unsigned i = pc->ndev; i-- > 0;)
-        if (pc->dev[i].desc->destroy)
-            pc->dev[i].desc->destroy(pc->dev[i].state);
+        if (pc->dev[i].desc->destroy) pc->dev[i].desc->destroy(pc->dev[i].state);
     free(pc->dev);
     chardev_close(pc->debugcon_out);
+    for (unsigned i = 0; i < PC_MAX_SERIAL; i++)
+        chardev_close(pc->serial_cd[i]);
     /* The bus goes before the CPU: the bus's listeners point into the CPU.
      * RAM regions are not unmapped one by one (that would run the code-page
      * invalidation over all of RAM): bus_destroy drops them. */
-    if (pc->bus)
-        bus_destroy(pc->bus);
+    if (pc->bus) bus_destroy(pc->bus);
     if (pc->cpu) {
         cpu_destroy(pc->cpu);
         free(pc->cpu);
     }
     trace_shutdown();
-    if (pc->sched)
-        sched_destroy(pc->sched);
+    if (pc->sched) sched_destroy(pc->sched);
     ram_free(pc->ram, pc->ram_size);
     free(pc->kernel);
     free(pc->kernel_cmdline);
@@ -613,13 +735,27 @@ int pc_log_parse(const char *list, char *err, size_t errlen)
     return log_parse_mask(list, err, errlen);
 }
 
-void pc_log_help(FILE *out) { log_print_modules(out); }
+void pc_log_help(FILE *out)
+{
+    log_print_modules(out);
+}
 
 int pc_log_open(const char *path, char *err, size_t errlen)
 {
     return log_open_file(path, err, errlen);
 }
 
-void pc_log_close(void) { log_close(); }
+void pc_log_close(void)
+{
+    log_close();
+}
 
-bool pc_chardev_spec_valid(const char *spec) { return chardev_spec_valid(spec); }
+bool pc_chardev_spec_valid(const char *spec)
+{
+    return chardev_spec_valid(spec);
+}
+
+int pc_rtc_base_valid(const char *spec, int64_t *out)
+{
+    return cmos_rtc_parse_base(spec, (int64_t)time(NULL), out) < 0 ? -1 : 0;
+}

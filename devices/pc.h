@@ -24,6 +24,7 @@
 #define PC_MAX_DEBUGCON 4
 #define PC_ICOUNT_OFF (-1) /* icount_shift value for real-time mode */
 #define PC_ICOUNT_MAX_SHIFT 10
+#define PC_MAX_SERIAL 4
 
 struct pc_config {
     uint64_t ram_size;        /* bytes (a multiple of 4 KiB) */
@@ -39,6 +40,10 @@ struct pc_config {
     unsigned debug_exit_iosize; /* its port count: 1, 2 or 4 */
     int icount_shift;         /* PC_ICOUNT_OFF: real time; N: one insn = 2^N virtual ns */
     bool no_reboot;           /* a guest reset or triple fault exits (status 0) */
+    const char *serial[PC_MAX_SERIAL]; /* -serial specs for COM1-COM4, in order */
+    unsigned n_serial;        /* entries used in serial; 0: COM1 by the default rule */
+    bool nographic;           /* -nographic: COM1 defaults to stdio */
+    const char *rtc_base;     /* -rtc base=: "utc" (default), "localtime" or a date */
     volatile sig_atomic_t *stop_flag; /* set (e.g. by a signal handler): pc_run stops soon */
 };
 
@@ -79,6 +84,8 @@ int pc_log_parse(const char *list, char *err, size_t errlen);
 void pc_log_help(FILE *out);
 int pc_log_open(const char *path, char *err, size_t errlen);
 void pc_log_close(void);
+/* 0 if spec is a valid -rtc base (utc, localtime, YYYY-MM-DD[THH:MM:SS]). */
+int pc_rtc_base_valid(const char *spec, int64_t *out);
 /* true if the chardev spec is one the board can open. */
 bool pc_chardev_spec_valid(const char *spec);
 

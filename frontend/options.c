@@ -25,13 +25,11 @@ struct option_def {
 
 int options_parse_size(const char *s, unsigned long long *bytes)
 {
-    if (!isdigit((unsigned char)*s))
-        return -1;
+    if (!isdigit((unsigned char)*s)) return -1;
     errno = 0;
     char *end;
     double v = strtod(s, &end);
-    if (errno || end == s || v < 0)
-        return -1;
+    if (errno || end == s || v < 0) return -1;
     unsigned long long unit = 1ull << 20; /* QEMU: a bare number is MiB */
     if (*end) {
         switch (toupper((unsigned char)*end)) {
@@ -45,14 +43,11 @@ int options_parse_size(const char *s, unsigned long long *bytes)
         end++;
         if (*end == 'i' || *end == 'I') /* accept "MiB"-ish spellings */
             end++;
-        if (*end == 'b' || *end == 'B')
-            end++;
-        if (*end)
-            return -1;
+        if (*end == 'b' || *end == 'B') end++;
+        if (*end) return -1;
     }
     double bytes_d = v * (double)unit;
-    if (bytes_d > 1e18)
-        return -1;
+    if (bytes_d > 1e18) return -1;
     *bytes = (unsigned long long)bytes_d;
     return 0;
 }
@@ -60,13 +55,11 @@ int options_parse_size(const char *s, unsigned long long *bytes)
 /* A port number 0..0xFFFF, in C syntax (0x402, 1026). */
 static int parse_port(const char *s, unsigned long *out)
 {
-    if (!*s)
-        return -1;
+    if (!*s) return -1;
     errno = 0;
     char *end;
     unsigned long v = strtoul(s, &end, 0);
-    if (errno || *end || v > 0xFFFF || *s == '-')
-        return -1;
+    if (errno || *end || v > 0xFFFF || *s == '-') return -1;
     *out = v;
     return 0;
 }
@@ -115,11 +108,9 @@ static int opt_append(struct options *o, const char *arg, char *err, size_t errl
 static int add_debugcon_port(struct options *o, unsigned long port, char *err, size_t errlen)
 {
     for (unsigned i = 0; i < o->pc.n_debugcon; i++)
-        if (o->pc.debugcon_ports[i] == port)
-            return 0;
+        if (o->pc.debugcon_ports[i] == port) return 0;
     if (o->pc.n_debugcon == PC_MAX_DEBUGCON) {
-        snprintf(err, errlen, "-device isa-debugcon: at most %d debug consoles",
-                 PC_MAX_DEBUGCON);
+        snprintf(err, errlen, "-device isa-debugcon: at most %d debug consoles", PC_MAX_DEBUGCON);
         return -1;
     }
     o->pc.debugcon_ports[o->pc.n_debugcon++] = (uint16_t)port;
@@ -189,8 +180,8 @@ static int opt_device(struct options *o, const char *arg, char *err, size_t errl
     }
     if (exit_dev) {
         if (iobase + iosize > 0x10000) {
-            snprintf(err, errlen, "-device %s: iobase 0x%lx + iosize %lu is past port 0xffff",
-                     name, iobase, iosize);
+            snprintf(err, errlen, "-device %s: iobase 0x%lx + iosize %lu is past port 0xffff", name,
+                     iobase, iosize);
             return -1;
         }
         o->pc.debug_exit = true;
@@ -256,8 +247,7 @@ static int opt_icount(struct options *o, const char *arg, char *err, size_t errl
 
 static int opt_accel(struct options *o, const char *arg, char *err, size_t errlen)
 {
-    if (!strcmp(arg, "interp"))
-        return 0;
+    if (!strcmp(arg, "interp")) return 0;
     if (!strcmp(arg, "jit"))
         snprintf(err, errlen, "-accel jit: the JIT is not built yet (use -accel interp)");
     else
@@ -267,8 +257,7 @@ static int opt_accel(struct options *o, const char *arg, char *err, size_t errle
 
 static int opt_display(struct options *o, const char *arg, char *err, size_t errlen)
 {
-    if (!strcmp(arg, "none"))
-        return 0;
+    if (!strcmp(arg, "none")) return 0;
     if (!strncmp(arg, "sdl", 3))
         snprintf(err, errlen, "-display %s: no display support yet, use -display none", arg);
     else
@@ -276,9 +265,68 @@ static int opt_display(struct options *o, const char *arg, char *err, size_t err
     return -1;
 }
 
-/* -nographic: no window, and serial/monitor on stdio once they exist. */
+/* -nographic: no window; COM1 on stdio unless -serial says otherwise. */
 static int opt_nographic(struct options *o, const char *arg, char *err, size_t errlen)
 {
+    o->pc.nographic = true;
+    return 0;
+}
+
+static int opt_serial(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (o->pc.n_serial == PC_MAX_SERIAL) {
+        snprintf(err, errlen, "-serial: at most %d serial ports", PC_MAX_SERIAL);
+        return -1;
+    }
+    if (!pc_chardev_spec_valid(arg)) {
+        snprintf(err, errlen,
+                 "-serial %s: expected stdio, file:PATH, null, none or "
+                 "tcp:HOST:PORT[,server[,nowait]]",
+                 arg);
+        return -1;
+    }
+    o->pc.serial[o->pc.n_serial++] = arg;
+    return 0;
+}
+
+/* -rtc base=utc|localtime|DATE[,clock=host|vm][,driftfix=none|slew] (QEMU's
+ * syntax; clock and driftfix are accepted for compatibility, time is always
+ * the virtual clock). */
+static int opt_rtc(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    char buf[128];
+    if (strlen(arg) >= sizeof(buf)) {
+        snprintf(err, errlen, "-rtc: argument too long");
+        return -1;
+    }
+    strcpy(buf, arg);
+    char *save = NULL;
+    for (char *kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(kv, "base=", 5)) {
+            const char *v = arg + (kv - buf) + 5;
+            size_t len = strcspn(v, ",");
+            char *base = o->rtc_base;
+            if (len == 0 || len >= sizeof(o->rtc_base)) {
+                snprintf(err, errlen,
+                         "-rtc %s: expected base=utc, localtime or YYYY-MM-DD[THH:MM:SS]", arg);
+                return -1;
+            }
+            memcpy(base, v, len);
+            base[len] = 0;
+            int64_t t;
+            if (pc_rtc_base_valid(base, &t) != 0) {
+                snprintf(err, errlen,
+                         "-rtc %s: expected base=utc, localtime or YYYY-MM-DD[THH:MM:SS]", arg);
+                return -1;
+            }
+            o->pc.rtc_base = base;
+        } else if (strcmp(kv, "clock=host") && strcmp(kv, "clock=vm") && strcmp(kv, "clock=rt") &&
+                   strcmp(kv, "driftfix=none") && strcmp(kv, "driftfix=slew")) {
+            snprintf(err, errlen, "-rtc %s: unknown '%s' (expected base=, clock=, driftfix=)", arg,
+                     kv);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -315,7 +363,12 @@ static const struct option_def option_defs[] = {
      opt_icount},
     {"accel", "interp", "execution engine (interp is the only one so far)", opt_accel},
     {"display", "none", "no display (the only choice so far)", opt_display},
-    {"nographic", NULL, "no display", opt_nographic},
+    {"nographic", NULL, "no display; COM1 on stdio (Ctrl-A x quits, Ctrl-A h helps)",
+     opt_nographic},
+    {"serial", "DEV",
+     "next COM port (COM1-COM4): stdio, file:PATH, null, none, tcp:HOST:PORT[,server[,nowait]]",
+     opt_serial},
+    {"rtc", "base=utc|localtime|DATE", "RTC start time (DATE: YYYY-MM-DD[THH:MM:SS])", opt_rtc},
     {"no-reboot", NULL, "exit instead of rebooting on reset or triple fault", opt_no_reboot},
     {"version", NULL, "print the version and exit", opt_version},
     {"help", NULL, "print this help and exit", opt_help},
@@ -330,8 +383,7 @@ void options_usage(FILE *out)
                  "Cinder " CINDER_VERSION ", a PC emulator.  Options:\n");
     for (size_t i = 0; i < N_OPTIONS; i++) {
         const struct option_def *d = &option_defs[i];
-        if (!d->help)
-            continue;
+        if (!d->help) continue;
         char left[64];
         snprintf(left, sizeof(left), "-%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
         fprintf(out, "  %-28s %s\n", left, d->help);
@@ -354,8 +406,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
         const char *name = a + 1 + (a[1] == '-');
         const struct option_def *d = NULL;
         for (size_t k = 0; k < N_OPTIONS && !d; k++)
-            if (!strcmp(option_defs[k].name, name))
-                d = &option_defs[k];
+            if (!strcmp(option_defs[k].name, name)) d = &option_defs[k];
         if (!d) {
             snprintf(err, errlen, "%s: unknown option (see -help)", a);
             return -1;
@@ -368,8 +419,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
             }
             arg = argv[++i];
         }
-        if (d->set(o, arg, err, errlen) != 0)
-            return -1;
+        if (d->set(o, arg, err, errlen) != 0) return -1;
         if (o->action != OPTIONS_RUN)
             return 0; /* -help / -version win over everything after them */
     }

@@ -23,6 +23,7 @@ struct options {
     enum options_action action; /* what main should do */
     const char *log_items;      /* -d LIST (validated by main through pc_log_parse) */
     const char *log_path;       /* -D FILE */
+    char rtc_base[64];          /* storage for pc.rtc_base (the base= value of -rtc) */
 };
 
 /* Parse argv (argv[0] is skipped).  Pure: no output, no files opened.

@@ -43,7 +43,11 @@ expect_error() {
 case "$case_name" in
 options)
     expect_error "-foo: unknown option (see -help)" -foo
-    expect_error "-serial: unknown option" -serial stdio
+    expect_error "-hda: unknown option" -hda disk.img
+    expect_error "-serial foo: expected stdio, file:PATH, null, none or tcp" -serial foo
+    expect_error "-serial: at most 4 serial ports" -serial null -serial null -serial null -serial null -serial null
+    expect_error "-rtc base=1999-13-01: expected base=utc, localtime or YYYY-MM-DD" -rtc base=1999-13-01
+    expect_error "-rtc clock=wall: unknown 'clock=wall'" -rtc clock=wall
     expect_error "disk.img: unexpected argument" disk.img
     expect_error "-m: missing argument" -m
     expect_error "-m 12X: expected a RAM size" -m 12X
@@ -61,7 +65,8 @@ options)
     expect_error "-D: $work/nodir/log: " -D "$work/nodir/log"
     "$cinder" -help >"$work/out" 2>&1 || fail "-help exit status $?"
     grep -q -- '-kernel FILE' "$work/out" || fail "-help does not list -kernel"
-    grep -q -- '-serial' "$work/out" && fail "-help lists -serial, which does not exist"
+    grep -q -- '-serial DEV' "$work/out" || fail "-help does not list -serial"
+    grep -q -- '-hda' "$work/out" && fail "-help lists -hda, which does not exist"
     "$cinder" -version | grep -q '^cinder version' || fail "-version"
     "$cinder" -d help | grep -q 'in_asm' || fail "-d help does not list in_asm"
     ;;
