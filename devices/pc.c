@@ -578,6 +578,22 @@ static void pc_sync_realtime(struct pc *pc)
     if (target > now) sched_advance(pc->sched, target - now);
 }
 
+/* Real-time mode: while a slice runs, let virtual time move with retired
+ * instructions at no more than the host's estimated speed (2^shift ns per
+ * instruction, rounded down), so a guest polling a timer (PIT counter, port
+ * 61h OUT2, RTC UIP, UART LSR) sees it move within a slice instead of frozen
+ * until the slice ends (up to SLICE_MAX_INSNS instructions).  Rounding down
+ * keeps virtual time behind the host clock; pc_sync_realtime catches up after
+ * the slice.  A host faster than 1 ns per instruction keeps the frozen clock. */
+static void pc_realtime_slice_clock(struct pc *pc)
+{
+    double ns_per_insn = pc->insns_per_ns > 0 ? 1.0 / pc->insns_per_ns : 0;
+    if (ns_per_insn < 1.0) return;
+    unsigned shift = 0;
+    while (shift < 20 && (double)(1ull << (shift + 1)) <= ns_per_insn) shift++;
+    sched_set_insn_clock(pc->sched, &pc->cpu->icount, shift);
+}
+
 /* Instructions that fit in ns of virtual time. */
 static uint64_t pc_budget(struct pc *pc, uint64_t ns)
 {
@@ -635,11 +651,14 @@ enum pc_exit pc_run(struct pc *pc, uint64_t max_ns)
 
         uint64_t before = cpu_insn_count(pc->cpu);
         uint64_t host_before = pc->cfg.icount_shift < 0 ? host_ns() : 0;
+        if (pc->cfg.icount_shift < 0) pc_realtime_slice_clock(pc);
         enum cpu_exit why = cpu_run(pc->cpu, pc_budget(pc, deadline - now));
         uint64_t executed = cpu_insn_count(pc->cpu) - before;
         if (pc->cfg.icount_shift >= 0) {
             sched_commit_insns(pc->sched); /* time already moved with each instruction */
         } else {
+            sched_commit_insns(pc->sched);
+            sched_set_insn_clock(pc->sched, NULL, 0);
             uint64_t took = host_ns() - host_before;
             if (executed > 1000 && took > 0) /* smooth the speed estimate */
                 pc->insns_per_ns = 0.75 * pc->insns_per_ns + 0.25 * (double)executed / took;
