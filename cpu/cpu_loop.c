@@ -121,17 +121,35 @@ static struct dblock *decode_block(struct cpu *c, uint32_t eip, uint32_t lin, ui
     return b;
 }
 
-/* The block at CS:EIP, from the cache when possible.  May raise #PF/#GP. */
-static struct dblock *fetch_block(struct cpu *c)
+/* The jump cache key of the current mode: mode key plus the CPL-3 bit. */
+static inline uint32_t jcache_key(const struct cpu *c)
+{
+    return cpu_mode_key(c) | (c->cpl == 3 ? 0x80000000u : 0);
+}
+
+/* The block at CS:EIP when the jump cache has it (NULL otherwise).  Inline:
+ * this is the per-block lookup of the fast loop. */
+static inline struct dblock *jcache_find(struct cpu *c)
 {
     uint32_t eip = c->eip;
     const struct seg *cs = &c->seg[SEG_CS];
     uint32_t lin = cs->base + eip;
-    uint32_t key = cpu_mode_key(c) | (c->cpl == 3 ? 0x80000000u : 0);
-    struct jump_cache_entry *j = &c->jcache[(lin ^ (lin >> JCACHE_BITS)) & (JCACHE_SIZE - 1)];
-    if (likely(j->lin == lin && j->key == key && j->gen == c->jcache_gen &&
+    const struct jump_cache_entry *j =
+        &c->jcache[(lin ^ (lin >> JCACHE_BITS)) & (JCACHE_SIZE - 1)];
+    if (likely(j->lin == lin && j->key == jcache_key(c) && j->gen == c->jcache_gen &&
                (uint64_t)eip + j->b->bytes - 1 <= cs->limit))
         return j->b;
+    return NULL;
+}
+
+/* The block at CS:EIP, from the cache when possible.  May raise #PF/#GP. */
+static struct dblock *fetch_block_slow(struct cpu *c)
+{
+    uint32_t eip = c->eip;
+    const struct seg *cs = &c->seg[SEG_CS];
+    uint32_t lin = cs->base + eip;
+    uint32_t key = jcache_key(c);
+    struct jump_cache_entry *j = &c->jcache[(lin ^ (lin >> JCACHE_BITS)) & (JCACHE_SIZE - 1)];
     if (eip > cs->limit)
         cpu_raise_gp0(c);
     uint32_t paddr;
@@ -153,9 +171,16 @@ static struct dblock *fetch_block(struct cpu *c)
     return b;
 }
 
+static inline struct dblock *fetch_block(struct cpu *c)
+{
+    struct dblock *b = jcache_find(c);
+    return likely(b != NULL) ? b : fetch_block_slow(c);
+}
+
 /* ---- executing ---- */
 
-static void exec_block(struct cpu *c, const struct dblock *b, unsigned max)
+static inline __attribute__((always_inline)) void exec_block(struct cpu *c,
+                                                             const struct dblock *b, unsigned max)
 {
     const struct insn *i = b->insns;
     const struct insn *end = i + (max < b->n ? max : b->n);
@@ -264,6 +289,23 @@ static inline bool needs_careful_step(const struct cpu *c)
            c->pending_dr6 || log_enabled(LOG_EXEC) || log_enabled(LOG_CPU);
 }
 
+/* True when the top of run_loop would do nothing but count the block and
+ * fetch the next one: no stop request, shutdown, exit, shadow, halt, pending
+ * NMI, #DB trap or deliverable INTR, budget left, and no reason for the
+ * careful step.  One expression without branches, evaluated after every block
+ * of the fast path, so that path can skip the loop top.  Keep it in step with
+ * run_loop, service_interrupts and needs_careful_step. */
+static inline bool fast_continue(const struct cpu *c)
+{
+    uint32_t fl = c->eflags;
+    unsigned stop = (unsigned)c->stop_block | (unsigned)c->shutdown | (unsigned)c->exit_request |
+                    (unsigned)c->intr_shadow | (unsigned)c->halted | (unsigned)c->nmi_pending |
+                    ((unsigned)c->intr_line & ((fl & FL_IF) != 0)) | (c->pending_dr6 != 0) |
+                    ((fl & (FL_TF | FL_RF)) != 0) | ((c->dr[7] & 0xff) != 0) |
+                    ((log_mask & ((1ull << LOG_EXEC) | (1ull << LOG_CPU))) != 0);
+    return !stop && c->icount < c->icount_limit;
+}
+
 /* External events between instructions, by the SDM 6.9 priorities (NMI
  * before INTR; a #DB trap still pending from the previous instruction, such
  * as a task switch's T bit, goes first: step_careful delivers it).  Returns
@@ -326,8 +368,20 @@ static enum cpu_exit run_loop(struct cpu *c)
         }
         c->insn_eip = c->eip;
         struct dblock *b = fetch_block(c);
-        b->exec_count++;
-        exec_block(c, b, DBLOCK_MAX_INSNS);
+        for (;;) {
+            b->exec_count++;
+            exec_block(c, b, DBLOCK_MAX_INSNS);
+            /* Straight on to the next block while the checks above would all
+             * pass (fast_continue) and the jump cache has it; anything else
+             * goes round the full loop. */
+            if (unlikely(!fast_continue(c)))
+                break;
+            c->insn_eip = c->eip;
+            b = jcache_find(c);
+            if (unlikely(!b))
+                break;
+            c->stat_blocks++;
+        }
     }
 }
 
@@ -339,6 +393,9 @@ enum cpu_exit cpu_run(struct cpu *c, uint64_t max_insns)
         c->eip = c->insn_eip;
         c->stop_block = false;
         c->pending_dr6 = 0;
+        /* Every delivery uses up budget, so a guest whose handlers fault
+         * forever (an IVT pointing at the CS limit) still returns to the board. */
+        c->icount++;
         if (log_enabled(LOG_INT))
             trace_interrupt(c, c->exc_vector, INTR_EXC, c->exc_has_error, c->exc_error);
         cpu_deliver_exception(c);

@@ -66,6 +66,33 @@ static void build_maps(void)
 uint32_t decode_row_attrs(unsigned op) { return op < INSN_COUNT ? insn_rows[op].attrs : 0; }
 const char *decode_row_name(unsigned op) { return op < INSN_COUNT ? insn_rows[op].name : "?"; }
 
+/* Per-form variants (insn_table.h): a row handler and its variant for a
+ * ModRM register operand with a 32-bit operand size. */
+#define ALU_REG32_FORMS(name)                                                                      \
+    {op_##name##_rm_r, op_##name##_rm_r_reg32}, {op_##name##_r_rm, op_##name##_r_rm_reg32},        \
+        {op_##name##_rm_imm, op_##name##_rm_imm_reg32}
+static const struct {
+    insn_fn *row_fn, *reg32_fn;
+} reg32_forms[] = {
+    ALU_REG32_FORMS(add), ALU_REG32_FORMS(or),  ALU_REG32_FORMS(adc), ALU_REG32_FORMS(sbb),
+    ALU_REG32_FORMS(and), ALU_REG32_FORMS(sub), ALU_REG32_FORMS(xor), ALU_REG32_FORMS(cmp),
+    {op_test_rm_r, op_test_rm_r_reg32},         {op_test_rm_imm, op_test_rm_imm_reg32},
+    {op_inc_rm, op_inc_rm_reg32},               {op_dec_rm, op_dec_rm_reg32},
+    {op_mov_rm_r, op_mov_rm_r_reg32},           {op_mov_r_rm, op_mov_r_rm_reg32},
+};
+#undef ALU_REG32_FORMS
+
+/* The handler for a decoded instruction: the row's, or its per-form variant. */
+static insn_fn *pick_handler(const struct insn *in, unsigned row, bool has_modrm)
+{
+    insn_fn *fn = insn_rows[row].fn;
+    if (has_modrm && in->modrm >= 0xc0 && in->size == 4)
+        for (size_t k = 0; k < sizeof reg32_forms / sizeof reg32_forms[0]; k++)
+            if (reg32_forms[k].row_fn == fn)
+                return reg32_forms[k].reg32_fn;
+    return fn;
+}
+
 /* An instruction longer than 15 bytes is #GP(0) (SDM vol.2 2.3.11). */
 static void op_too_long(struct cpu *c, const struct insn *i) { cpu_raise_gp0(c); }
 
@@ -260,11 +287,11 @@ int x86_decode(struct insn *out, const uint8_t *bytes, size_t avail, unsigned mo
     if (ud || (attrs & A_UD))
         row = INSN_INVALID;
     in.op = (uint16_t)row;
-    in.fn = insn_rows[row].fn;
     in.seg = (uint8_t)(seg_override >= 0 ? seg_override : default_seg);
     if (seg_override >= 0)
         in.pfx |= PFX_SEGOVR;
     in.size = (attrs & A_BYTE) ? 1 : (uint8_t)osize;
+    in.fn = pick_handler(&in, row, has_modrm);
     in.len = (uint8_t)r.pos;
     *out = in;
     return (int)r.pos;

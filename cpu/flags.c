@@ -35,48 +35,7 @@ void flags_set_some(struct cpu *c, uint32_t mask, uint32_t bits)
     c->eflags = (c->eflags & ~mask) | (bits & mask);
 }
 
-/* Signed less-than from the flags: SF != OF. */
-static bool cond_l(const struct cpu *c) { return flags_sf(c) != flags_of(c); }
-
-bool cond_eval(const struct cpu *c, unsigned cc)
-{
-    const struct lazy_flags *f = &c->lf;
-    bool r;
-    unsigned base = cc & ~1u;
-
-    if (f->op == LF_SUB) {
-        /* CMP a,b: the relation of the operands is the answer. */
-        switch (base) {
-        case CC_B: r = f->src1 < f->src2; return r ^ (cc & 1);
-        case CC_E: r = f->src1 == f->src2; return r ^ (cc & 1);
-        case CC_BE: r = f->src1 <= f->src2; return r ^ (cc & 1);
-        case CC_L: r = flags_sext(f->src1, f->size) < flags_sext(f->src2, f->size); return r ^ (cc & 1);
-        case CC_LE: r = flags_sext(f->src1, f->size) <= flags_sext(f->src2, f->size); return r ^ (cc & 1);
-        default: break;
-        }
-    } else if (f->op == LF_LOGIC) {
-        /* TEST/AND: CF = OF = 0, so the conditions reduce to SF and ZF. */
-        switch (base) {
-        case CC_O: case CC_B: r = false; return r ^ (cc & 1);
-        case CC_E: case CC_BE: r = f->res == 0; return r ^ (cc & 1);
-        case CC_S: case CC_L: r = f->res & size_sign(f->size); return r ^ (cc & 1);
-        case CC_LE: r = f->res == 0 || (f->res & size_sign(f->size)); return r ^ (cc & 1);
-        default: break;
-        }
-    }
-
-    switch (base) {
-    case CC_O: r = flags_of(c); break;
-    case CC_B: r = flags_cf(c); break;
-    case CC_E: r = flags_zf(c); break;
-    case CC_BE: r = flags_cf(c) || flags_zf(c); break;
-    case CC_S: r = flags_sf(c); break;
-    case CC_P: r = flags_pf(c); break;
-    case CC_L: r = cond_l(c); break;
-    default: r = flags_zf(c) || cond_l(c); break; /* CC_LE */
-    }
-    return r ^ (cc & 1);
-}
+bool cond_eval(const struct cpu *c, unsigned cc) { return cond_eval_inline(c, cc); }
 
 uint32_t cpu_get_eflags(struct cpu *c)
 {

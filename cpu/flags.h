@@ -129,12 +129,102 @@ static inline bool flags_af(const struct cpu *c)
     }
 }
 
+/* All six at once: one switch on the op instead of one per flag (the same
+ * rules as the single-flag helpers above). */
 static inline uint32_t flags_arith(const struct cpu *c)
 {
-    if (c->lf.op == LF_NONE)
+    const struct lazy_flags *f = &c->lf;
+    if (f->op == LF_NONE)
         return c->eflags & FL_ARITH;
-    return (flags_cf(c) ? FL_CF : 0) | (flags_pf(c) ? FL_PF : 0) | (flags_af(c) ? FL_AF : 0) |
-           (flags_zf(c) ? FL_ZF : 0) | (flags_sf(c) ? FL_SF : 0) | (flags_of(c) ? FL_OF : 0);
+    uint32_t res = f->res, s1 = f->src1, s2 = f->src2, sign = size_sign(f->size);
+    uint32_t fl = (res == 0 ? FL_ZF : 0) | ((res & sign) ? FL_SF : 0) | (parity8(res) ? FL_PF : 0);
+    switch (f->op) {
+    case LF_ADD:
+    case LF_ADC:
+        fl |= ((f->op == LF_ADD ? res < s1 : res <= s1) ? FL_CF : 0) |
+              (((s1 ^ res) & (s2 ^ res) & sign) ? FL_OF : 0) | ((s1 ^ s2 ^ res) & FL_AF);
+        break;
+    case LF_SUB:
+    case LF_SBB:
+        fl |= ((f->op == LF_SUB ? s1 < s2 : s1 <= s2) ? FL_CF : 0) |
+              (((s1 ^ s2) & (s1 ^ res) & sign) ? FL_OF : 0) | ((s1 ^ s2 ^ res) & FL_AF);
+        break;
+    case LF_LOGIC: break;
+    case LF_INC:
+        fl |= (c->eflags & FL_CF) | (res == sign ? FL_OF : 0) | ((res & 0xf) == 0 ? FL_AF : 0);
+        break;
+    case LF_DEC:
+        fl |= (c->eflags & FL_CF) | (res == sign - 1 ? FL_OF : 0) |
+              ((res & 0xf) == 0xf ? FL_AF : 0);
+        break;
+    default: fl |= c->eflags & (FL_CF | FL_OF | FL_AF); break;
+    }
+    return fl;
+}
+
+/* Signed less-than from the flags: SF != OF. */
+static inline bool flags_cond_l(const struct cpu *c) { return flags_sf(c) != flags_of(c); }
+
+/* cond_eval() inline, for the Jcc handler; direct paths for the common
+ * "CMP then Jcc" and "TEST then Jcc" pairs so the six flags are never built. */
+static inline bool cond_eval_inline(const struct cpu *c, unsigned cc)
+{
+    const struct lazy_flags *f = &c->lf;
+    bool r;
+    unsigned base = cc & ~1u;
+
+    if (f->op == LF_SUB) {
+        /* CMP a,b: the relation of the operands is the answer. */
+        switch (base) {
+        case CC_B: r = f->src1 < f->src2; return r ^ (cc & 1);
+        case CC_E: r = f->src1 == f->src2; return r ^ (cc & 1);
+        case CC_BE: r = f->src1 <= f->src2; return r ^ (cc & 1);
+        case CC_L: r = flags_sext(f->src1, f->size) < flags_sext(f->src2, f->size); return r ^ (cc & 1);
+        case CC_LE: r = flags_sext(f->src1, f->size) <= flags_sext(f->src2, f->size); return r ^ (cc & 1);
+        default: break;
+        }
+    } else if (f->op == LF_LOGIC) {
+        /* TEST/AND: CF = OF = 0, so the conditions reduce to SF and ZF. */
+        switch (base) {
+        case CC_O: case CC_B: r = false; return r ^ (cc & 1);
+        case CC_E: case CC_BE: r = f->res == 0; return r ^ (cc & 1);
+        case CC_S: case CC_L: r = f->res & size_sign(f->size); return r ^ (cc & 1);
+        case CC_LE: r = f->res == 0 || (f->res & size_sign(f->size)); return r ^ (cc & 1);
+        default: break;
+        }
+    }
+
+    if (f->op == LF_NONE) {
+        uint32_t fl = c->eflags;
+        switch (base) {
+        case CC_O: r = fl & FL_OF; break;
+        case CC_B: r = fl & FL_CF; break;
+        case CC_E: r = fl & FL_ZF; break;
+        case CC_BE: r = fl & (FL_CF | FL_ZF); break;
+        case CC_S: r = fl & FL_SF; break;
+        case CC_P: r = fl & FL_PF; break;
+        case CC_L: r = !(fl & FL_SF) != !(fl & FL_OF); break;
+        default: r = (fl & FL_ZF) || !(fl & FL_SF) != !(fl & FL_OF); break; /* CC_LE */
+        }
+        return r ^ (cc & 1);
+    }
+    /* Any lazy op: ZF and SF come straight from the result. */
+    if (base == CC_E)
+        return (f->res == 0) ^ (cc & 1);
+    if (base == CC_S)
+        return ((f->res & size_sign(f->size)) != 0) ^ (cc & 1);
+
+    switch (base) {
+    case CC_O: r = flags_of(c); break;
+    case CC_B: r = flags_cf(c); break;
+    case CC_E: r = flags_zf(c); break;
+    case CC_BE: r = flags_cf(c) || flags_zf(c); break;
+    case CC_S: r = flags_sf(c); break;
+    case CC_P: r = flags_pf(c); break;
+    case CC_L: r = flags_cond_l(c); break;
+    default: r = flags_zf(c) || flags_cond_l(c); break; /* CC_LE */
+    }
+    return r ^ (cc & 1);
 }
 
 /* Store all six arithmetic flags at once (from `bits`, EFLAGS layout); LF_NONE after. */

@@ -8,6 +8,14 @@
  * of a group opcode.  Consumers: the decoder tables (decode.c), enum insn_op
  * (here), the handler and name table (insn_rows[]), flag liveness for the
  * interpreter and the JIT, and block-end attributes.
+ *
+ * Per-form variants.  The HANDLER column stays the one semantics of a row.
+ * For the hottest rows, decode.c's reg32_forms[] table (row handler ->
+ * variant) names a handler specialised to one operand form, which the
+ * decoder stores in insn.fn instead: today "ModRM operand is a register and
+ * the operand size is 32 bits" (ALU Ev,Gv / Gv,Ev / Ev,Iz / Ev,Ib, TEST,
+ * INC/DEC Ev, MOV Ev,Gv / Gv,Ev).  A variant must do exactly what the row
+ * handler does for that form; insn.op still names the row.
  */
 #ifndef CINDER_CPU_INSN_TABLE_H
 #define CINDER_CPU_INSN_TABLE_H

@@ -63,6 +63,58 @@ static inline __attribute__((always_inline)) void binop_reg(struct cpu *c, unsig
     }                                                                                        \
     void op_##name##_rm_imm(struct cpu *c, const struct insn *i) { binop_rm(c, i, OP, i->imm); }
 
+/* Register-register / register-immediate, 32-bit: the row handlers above
+ * restricted to one form, so no size or register/memory dispatch is left. */
+static inline __attribute__((always_inline)) void binop_reg32(struct cpu *c, unsigned dst, enum alu_op op, uint32_t b)
+{
+    uint32_t r = alu_binop(c, op, c->regs[dst], b, 4);
+    if (op != ALU_CMP)
+        c->regs[dst] = r;
+}
+
+#define ALU_REG32_HANDLERS(name, OP)                                                         \
+    void op_##name##_rm_r_reg32(struct cpu *c, const struct insn *i)                         \
+    {                                                                                        \
+        binop_reg32(c, insn_rm(i), OP, c->regs[insn_reg(i)]);                                \
+    }                                                                                        \
+    void op_##name##_r_rm_reg32(struct cpu *c, const struct insn *i)                         \
+    {                                                                                        \
+        binop_reg32(c, insn_reg(i), OP, c->regs[insn_rm(i)]);                                \
+    }                                                                                        \
+    void op_##name##_rm_imm_reg32(struct cpu *c, const struct insn *i)                       \
+    {                                                                                        \
+        binop_reg32(c, insn_rm(i), OP, i->imm);                                              \
+    }
+
+ALU_REG32_HANDLERS(add, ALU_ADD)
+ALU_REG32_HANDLERS(or, ALU_OR)
+ALU_REG32_HANDLERS(adc, ALU_ADC)
+ALU_REG32_HANDLERS(sbb, ALU_SBB)
+ALU_REG32_HANDLERS(and, ALU_AND)
+ALU_REG32_HANDLERS(sub, ALU_SUB)
+ALU_REG32_HANDLERS(xor, ALU_XOR)
+ALU_REG32_HANDLERS(cmp, ALU_CMP)
+
+void op_test_rm_r_reg32(struct cpu *c, const struct insn *i)
+{
+    alu_and(c, c->regs[insn_rm(i)], c->regs[insn_reg(i)], 4);
+}
+
+void op_test_rm_imm_reg32(struct cpu *c, const struct insn *i)
+{
+    alu_and(c, c->regs[insn_rm(i)], i->imm, 4);
+}
+
+void op_inc_rm_reg32(struct cpu *c, const struct insn *i)
+{
+    c->regs[insn_rm(i)] = alu_inc(c, c->regs[insn_rm(i)], 4);
+}
+
+void op_dec_rm_reg32(struct cpu *c, const struct insn *i)
+{
+    c->regs[insn_rm(i)] = alu_dec(c, c->regs[insn_rm(i)], 4);
+}
+
 ALU_HANDLERS(add, ALU_ADD)
 ALU_HANDLERS(or, ALU_OR)
 ALU_HANDLERS(adc, ALU_ADC)

@@ -16,7 +16,7 @@
 #include "cpu/insn_table.h"
 #include "cpu/ops.h"
 
-static uint32_t near_target(struct cpu *c, uint32_t target, unsigned osize)
+static inline uint32_t near_target(struct cpu *c, uint32_t target, unsigned osize)
 {
     if (osize == 2)
         target &= 0xffff;
@@ -33,8 +33,8 @@ void cpu_jump_near(struct cpu *c, uint32_t target, unsigned osize)
 void op_jcc(struct cpu *c, const struct insn *i)
 {
     unsigned cc = i->op >= INSN_JO_Jz ? i->op - INSN_JO_Jz : i->op - INSN_JO_Jb;
-    if (cond_eval(c, cc))
-        cpu_jump_near(c, c->eip + i->imm, insn_osize(i));
+    if (cond_eval_inline(c, cc))
+        c->eip = near_target(c, c->eip + i->imm, insn_osize(i));
 }
 
 void op_jmp_rel(struct cpu *c, const struct insn *i)

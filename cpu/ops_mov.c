@@ -26,6 +26,16 @@ void op_mov_r_rm(struct cpu *c, const struct insn *i)
     reg_write(c, insn_reg(i), rm_read(c, i, i->size), i->size);
 }
 
+void op_mov_rm_r_reg32(struct cpu *c, const struct insn *i)
+{
+    c->regs[insn_rm(i)] = c->regs[insn_reg(i)];
+}
+
+void op_mov_r_rm_reg32(struct cpu *c, const struct insn *i)
+{
+    c->regs[insn_reg(i)] = c->regs[insn_rm(i)];
+}
+
 void op_mov_rm_imm(struct cpu *c, const struct insn *i) { rm_write(c, i, i->imm, i->size); }
 
 void op_mov_r_imm(struct cpu *c, const struct insn *i)

@@ -21,6 +21,30 @@ static void shift_rm(struct cpu *c, const struct insn *i, unsigned count)
     if (count == 0)
         return;
     uint32_t fl;
+    if (insn_reg(i) <= SH_ROR) {
+        /* ROL/ROR inline (the hot rotates): the same rules as alu_shift;
+         * only CF and OF change. */
+        unsigned bits = size * 8, n = count & (bits - 1), top = bits - 1;
+        uint32_t m = size_mask(size);
+        v &= m;
+        uint32_t r = v;
+        bool cf, of;
+        if (insn_reg(i) == SH_ROL) {
+            if (n)
+                r = ((v << n) | (v >> (bits - n))) & m;
+            cf = r & 1;
+            of = cf ^ ((r >> top) & 1);
+        } else {
+            if (n)
+                r = ((v >> n) | (v << (bits - n))) & m;
+            cf = (r >> top) & 1;
+            of = cf ^ ((r >> (top - 1)) & 1);
+        }
+        fl = (flags_arith(c) & ~(FL_CF | FL_OF)) | (cf ? FL_CF : 0) | (of ? FL_OF : 0);
+        rm_write(c, i, r, size);
+        flags_set_arith(c, fl);
+        return;
+    }
     /* Shifts define all six flags; only rotates carry the old ones through. */
     uint32_t fl_in = insn_reg(i) < 4 ? flags_arith(c) : 0;
     uint32_t r = alu_shift((enum shift_op)insn_reg(i), v, count, size, fl_in, &fl);
