@@ -8,8 +8,11 @@
  * show the same bytes, read-only.  The image must be a whole number of 64 KiB
  * blocks between 64 KiB and 2 MiB, so a 64 KiB image sits at F0000-FFFFF.
  *
- * Not emulated: flash writes and command cycles (the image is ROM), PAM
- * shadowing of E0000-FFFFF into RAM (the i440FX issue moves these windows).
+ * The low window is mapped here until the board hands it to the chipset
+ * (bios_rom_unmap_low + bios_rom_low_image: the i440FX's PAM registers then
+ * decide whether E0000-FFFFF shows this ROM or shadow RAM).
+ *
+ * Not emulated: flash writes and command cycles (the image is ROM).
  */
 #include "devices/bios_rom.h"
 
@@ -93,13 +96,34 @@ struct bios_rom *bios_rom_create(struct bus *bus, const char *path, char *err, s
 
 uint32_t bios_rom_size(const struct bios_rom *r) { return r->size; }
 
-uint32_t bios_rom_low_base(const struct bios_rom *r) { return bus_region_base(r->low); }
+static uint32_t bios_rom_low_len(const struct bios_rom *r)
+{
+    return r->size < BIOS_ROM_LOW_MAX ? r->size : BIOS_ROM_LOW_MAX;
+}
+
+uint32_t bios_rom_low_base(const struct bios_rom *r)
+{
+    return BIOS_ROM_LOW_END - bios_rom_low_len(r);
+}
+
+const uint8_t *bios_rom_low_image(const struct bios_rom *r, uint32_t *len)
+{
+    *len = bios_rom_low_len(r);
+    return r->image + r->size - *len;
+}
+
+void bios_rom_unmap_low(struct bios_rom *r)
+{
+    bus_unmap(r->bus, r->low);
+    r->low = NULL;
+}
 
 static void bios_rom_info(void *opaque, FILE *out)
 {
     struct bios_rom *r = opaque;
-    fprintf(out, "bios: %u KiB at 0x%08x, low copy at 0x%05x\n", r->size / 1024,
-            bus_region_base(r->high), bus_region_base(r->low));
+    fprintf(out, "bios: %u KiB at 0x%08x, low copy at 0x%05x%s\n", r->size / 1024,
+            bus_region_base(r->high), bios_rom_low_base(r),
+            r->low ? "" : " (decoded by the chipset)");
 }
 
 const struct device_desc bios_rom_desc = {

@@ -31,5 +31,10 @@ struct bios_rom *bios_rom_create(struct bus *bus, const char *path, char *err, s
 uint32_t bios_rom_size(const struct bios_rom *r);
 /* Lowest address of the copy below 1 MiB (0xE0000 or 0xF0000). */
 uint32_t bios_rom_low_base(const struct bios_rom *r);
+/* The bytes of the copy below 1 MiB (len: 64 or 128 KiB).  The board hands
+ * them to the chipset (i440FX PAM), which decodes that window itself after
+ * bios_rom_unmap_low. */
+const uint8_t *bios_rom_low_image(const struct bios_rom *r, uint32_t *len);
+void bios_rom_unmap_low(struct bios_rom *r);
 
 #endif

@@ -39,6 +39,9 @@
 #include "devices/chardev.h"
 #include "devices/cmos_rtc.h"
 #include "devices/dma8237.h"
+#include "devices/i440fx.h"
+#include "devices/pci.h"
+#include "devices/piix3.h"
 #include "devices/i8042.h"
 #include "devices/pic8259.h"
 #include "devices/pit8254.h"
@@ -283,14 +286,15 @@ static int pc_map_ram(struct pc *pc, char *err, size_t errlen)
                  (unsigned long long)(pc->ram_size >> 20));
         return -1;
     }
-    uint32_t upper_end = pc->bios ? bios_rom_low_base(pc->bios) : HIGH_RAM_START;
+    /* C0000-FFFFF (shadow RAM under the BIOS and option ROMs, and the BIOS's
+     * low window) is decoded by the i440FX's PAM registers (pc_create_pci):
+     * ram_region[1] stays NULL and the BIOS gives up its low mapping. */
     uint32_t size = (uint32_t)pc->ram_size;
+    if (pc->bios) bios_rom_unmap_low(pc->bios);
     pc->ram_region[0] = bus_map_ram(pc->bus, 0, LOW_RAM_END, pc->ram, 0);
-    pc->ram_region[1] = bus_map_ram(pc->bus, UPPER_MEM_START, upper_end - UPPER_MEM_START,
-                                    pc->ram + UPPER_MEM_START, 0);
     pc->ram_region[2] =
         bus_map_ram(pc->bus, HIGH_RAM_START, size - HIGH_RAM_START, pc->ram + HIGH_RAM_START, 0);
-    if (!pc->ram_region[0] || !pc->ram_region[1] || !pc->ram_region[2]) {
+    if (!pc->ram_region[0] || !pc->ram_region[2]) {
         snprintf(err, errlen, "cannot map guest RAM");
         return -1;
     }
@@ -416,6 +420,40 @@ static int pc_create_chipset(struct pc *pc, char *err, size_t errlen)
     return 0;
 }
 
+/* The guest entered soft-off (PIIX4 PM SUS_TYP 0): the machine is off, and
+ * Cinder exits with status 0 (pc_exit_status is 0 for PC_EXIT_SHUTDOWN). */
+static void pc_poweroff(void *opaque)
+{
+    struct pc *pc = opaque;
+    LOG(LOG_PM, "guest power off");
+    if (pc->exit == PC_EXIT_TIMEOUT) pc->exit = PC_EXIT_SHUTDOWN;
+    cpu_request_exit(pc->cpu);
+}
+
+/* PCI: configuration ports, the i440FX host bridge at 00:00.0 (which takes
+ * C0000-FFFFF: shadow RAM from the board's RAM, the BIOS's low window on the
+ * PCI side) and the PIIX3 at 00:01 (ISA bridge with the PIRQ router, IDE,
+ * PIIX4 power management with the PM timer, SCI on IRQ 9 and soft-off). */
+static int pc_create_pci(struct pc *pc, char *err, size_t errlen)
+{
+    struct pci_bus *pb = pci_bus_create(pc->bus, pc_reset_request, pc);
+    if (pc_add_or_fail(pc, &pci_bus_desc, pb, "PCI configuration ports 0xCF8-0xCFF", err, errlen))
+        return -1;
+    uint32_t rom_len = 0;
+    const uint8_t *rom = pc->bios ? bios_rom_low_image(pc->bios, &rom_len) : NULL;
+    struct i440fx *nb = i440fx_create(pc->bus, pb, pc->ram, rom, rom_len);
+    if (!nb) {
+        snprintf(err, errlen, "i440FX: cannot map 0xC0000-0xFFFFF");
+        return -1;
+    }
+    if (pc_add_or_fail(pc, &i440fx_desc, nb, "i440FX", err, errlen)) return -1;
+    struct irq_line isa[16];
+    for (int i = 0; i < 16; i++)
+        isa[i] = pic8259_irq(pc->pic, i);
+    struct piix3 *sb = piix3_create(pc->bus, pc->sched, pb, 1, isa, pc_poweroff, pc);
+    return pc_add_or_fail(pc, &piix3_desc, sb, "PIIX3 (APM ports 0xB2-0xB3)", err, errlen);
+}
+
 /* Host input for the serial ports; true when the user asked to quit (Ctrl-A x). */
 static bool pc_poll_serial(struct pc *pc)
 {
@@ -523,7 +561,9 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
             goto fail;
         }
     }
-    if (pc_map_ram(pc, err, errlen) || pc_create_devices(pc, err, errlen)) goto fail;
+    if (pc_map_ram(pc, err, errlen) || pc_create_devices(pc, err, errlen) ||
+        pc_create_pci(pc, err, errlen))
+        goto fail;
 
     cpu_reset(pc->cpu);
     pc_on_map_change(pc);
