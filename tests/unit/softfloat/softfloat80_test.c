@@ -195,6 +195,19 @@ static void print_coverage(const char *name, const struct coverage *c, long iter
             c->denormal_results, c->unmasked_ou);
 }
 
+/* A denormal passed through unchanged (FSCALE by zero, FPREM/FPREM1 by an
+ * infinity) with underflow unmasked: some Intel cores raise #U and bias the
+ * result as for any tiny result, others return the operand untouched with
+ * only #D.  Both have been seen on the hosts this test runs on, so the
+ * differential check leaves these cases out instead of pinning one core. */
+static bool model_dependent_passthrough(struct f80 a, struct f80 b, uint16_t cw, bool rem)
+{
+    bool denormal = f80_exp(a) == 0 && a.mant != 0;
+    bool b_zero = f80_exp(b) == 0 && b.mant == 0;
+    bool b_inf = f80_exp(b) == 0x7FFF && b.mant == INT_BIT;
+    return denormal && !(cw & F80_UE) && (rem ? b_inf : b_zero);
+}
+
 static long diff_binary(const char *name, mine_bin mine, host_bin host, long iters, bool unary)
 {
     long fails = 0, i;
@@ -212,6 +225,8 @@ static long diff_binary(const char *name, mine_bin mine, host_bin host, long ite
 
         if (unary && rnd() % 2) /* sqrt of negatives is a dull invalid: favour positives */
             a.se &= 0x7FFF;
+        if (host == host_scale && model_dependent_passthrough(a, b, cw, false))
+            continue;
         h = host(a, b, cw, &sw);
         m = mine(&env, a, b);
         cover(&cov, sw, cw, h);
@@ -300,6 +315,8 @@ static long diff_rem(bool ieee, long iters)
         if (rnd() % 2) /* exponent gaps around the 64 limit of one step */
             b = mk((uint16_t)((b.se & 0x8000) | ((f80_exp(a) - (int)(rnd() % 200)) & 0x7FFF)),
                    rand_mant());
+        if (model_dependent_passthrough(a, b, cw, true))
+            continue;
         h = ieee ? host_prem1(a, b, cw, &sw) : host_prem(a, b, cw, &sw);
         m = ieee ? f80_rem1(&env, a, b, &cc) : f80_rem(&env, a, b, &cc);
         /* Condition codes are undefined when the result is a NaN. */
