@@ -17,9 +17,10 @@
  * (8259A pair with ELCR, 8254 PIT and port 0x61, MC146818 RTC/CMOS, 8042 with
  * PS/2 keyboard and mouse, 8237 DMA pair), 16550A UARTs on COM1-COM4,
  * debugcon(s), isa-debug-exit, POST port, port 0x92, and the x87 FERR# path
- * (IRQ 13, cleared by a write to port 0xF0).  Not yet: PCI, ACPI, floppy, VGA,
- * disks (later issues plug into pc_add_device), Linux bzImage loading,
- * fw_cfg, SMP, -icount auto's adaptive shift (auto is treated as shift 3).
+ * (IRQ 13, cleared by a write to port 0xF0), the i440FX/PIIX3/PIIX4-PM PCI
+ * chipset, the 82077AA floppy, Multiboot and Linux bzImage direct boot.  Not
+ * yet: VGA, disks (later issues plug into pc_add_device), fw_cfg, SMP, -icount
+ * auto's adaptive shift (auto is treated as shift 3).
  */
 #include "devices/pc.h"
 
@@ -39,6 +40,7 @@
 #include "devices/chardev.h"
 #include "devices/cmos_rtc.h"
 #include "devices/dma8237.h"
+#include "devices/fdc.h"
 #include "devices/i440fx.h"
 #include "devices/pci.h"
 #include "devices/piix3.h"
@@ -49,6 +51,7 @@
 #include "devices/uart16550.h"
 #include "devices/debug_exit.h"
 #include "devices/debugcon.h"
+#include "devices/linuxboot.h"
 #include "devices/multiboot.h"
 #include "devices/port92.h"
 #include "devices/post_port.h"
@@ -83,6 +86,7 @@ struct pc {
     struct chardev *debugcon_out; /* shared by every debugcon; NULL if none */
     struct pic8259 *pic;          /* interrupt controllers; every IRQ wire comes from here */
     struct cmos_rtc *rtc;         /* RTC/CMOS (NMI mask, memory size bytes) */
+    struct dma8237 *dma;          /* ISA DMA pair (the floppy uses channel 2) */
     struct uart16550 *uart[PC_MAX_SERIAL];    /* COM1-COM4, NULL where absent */
     struct chardev *serial_cd[PC_MAX_SERIAL]; /* their backends (owned by the board) */
     struct region *ferr_port;                 /* port 0xF0: clear FERR#/IRQ 13 */
@@ -220,8 +224,90 @@ static void pc_enter_multiboot(struct pc *pc, const struct mb_boot *b)
     cpu_update_tlb_cur(c);
 }
 
+/* --- Linux bzImage (32-bit boot protocol) ---------------------------------- */
+
+#define PC_PM_BASE 0x600 /* PIIX4 PMBA where SeaBIOS and QEMU put it */
+
+/* No firmware runs before a directly booted Linux: do the one piece of
+ * chipset setup its ACPI tables depend on, as SeaBIOS would: PIIX4 PM I/O
+ * at PC_PM_BASE, enabled (function 3 of the PIIX3 at 00:01). */
+static void pc_linux_firmware_setup(struct pc *pc)
+{
+    uint32_t fn3 = 0x80000000u | (1u << 11) | (3u << 8);
+    bus_port_write(pc->bus, 0xCF8, fn3 | PIIX_PM_PMBA, 4);
+    bus_port_write(pc->bus, 0xCFC, PC_PM_BASE | 1u, 4);
+    bus_port_write(pc->bus, 0xCF8, fn3 | PIIX_PM_PMREGMISC, 4);
+    bus_port_write(pc->bus, 0xCFC, 1, 1);
+    bus_port_write(pc->bus, 0xCF8, 0, 4);
+}
+
+/* Machine state at entry, boot.rst "32-bit Boot Protocol": protected mode,
+ * paging off, a GDT with flat __BOOT_CS (0x10) and __BOOT_DS (0x18), CS/DS/
+ * ES/SS loaded from them, interrupts off, ESI = boot_params, EBP = EDI = EBX
+ * = 0, EIP = code32_start. */
+static void pc_enter_linux(struct pc *pc, const struct lb_boot *b)
+{
+    struct cpu *c = pc->cpu;
+    bus_set_a20(pc->bus, true);
+    c->cr0 = CR0_PE | CR0_ET;
+    c->gdtr.base = b->gdt_base;
+    c->gdtr.limit = b->gdt_limit;
+    for (int i = 0; i < SEG_COUNT; i++) {
+        struct seg *s = &c->seg[i];
+        s->base = 0;
+        s->limit = 0xFFFFFFFFu;
+        s->sel = i == SEG_CS ? LINUXBOOT_BOOT_CS : LINUXBOOT_BOOT_DS;
+        s->flags = (uint16_t)(SEGF_G | SEGF_DB | SEGF_P | SEGF_S | (i == SEG_CS ? 0xB : 0x3));
+        seg_update_cache(c, s, i);
+    }
+    c->lf.op = LF_NONE;
+    c->eflags = FL_RES1;
+    for (int r = 0; r < 8; r++)
+        c->regs[r] = 0;
+    c->regs[R_ESI] = b->params;
+    c->regs[R_ESP] = b->params; /* boot.rst asks for no stack; grows down into free low RAM */
+    c->eip = c->insn_eip = b->entry;
+    c->halted = false;
+    cpu_set_cpl(c, 0);
+    tlb_flush_all(c);
+    cpu_update_tlb_cur(c);
+}
+
+static int pc_load_linux(struct pc *pc, char *err, size_t errlen)
+{
+    if (pc->nmods > 1) {
+        snprintf(err, errlen, "-initrd: a Linux kernel takes one initrd file, not %u", pc->nmods);
+        return -1;
+    }
+    struct lb_mem mem = {
+        .write = pc_mb_write,
+        .opaque = pc,
+        .ram_size = (uint32_t)pc->ram_size,
+        .rom_size = pc->bios ? bios_rom_size(pc->bios) : 0,
+    };
+    struct lb_acpi acpi = {
+        .pm_base = PC_PM_BASE,
+        .sci_irq = PIIX_PM_SCI_IRQ,
+        .smi_cmd = PIIX_APM_CNT,
+        .acpi_enable = PIIX_APM_ACPI_ENABLE,
+        .acpi_disable = PIIX_APM_ACPI_DISABLE,
+    };
+    struct lb_boot boot;
+    const struct mb_module *rd = pc->nmods ? &pc->mods[0] : NULL;
+    char rdname[4096];
+    if (rd) snprintf(rdname, sizeof(rdname), "%.*s", (int)strcspn(rd->cmdline, " "), rd->cmdline);
+    if (linuxboot_load(&mem, pc->cfg.kernel, pc->kernel, pc->kernel_len, pc->cfg.append,
+                       rd ? rd->data : NULL, rd ? rd->len : 0, rd ? rdname : NULL, &acpi, &boot,
+                       err, errlen) != 0)
+        return -1;
+    pc_linux_firmware_setup(pc);
+    pc_enter_linux(pc, &boot);
+    return 0;
+}
+
 static int pc_load_kernel(struct pc *pc, char *err, size_t errlen)
 {
+    if (linuxboot_is_bzimage(pc->kernel, pc->kernel_len)) return pc_load_linux(pc, err, errlen);
     struct mb_mem mem = {
         .write = pc_mb_write,
         .opaque = pc,
@@ -385,8 +471,8 @@ static int pc_create_chipset(struct pc *pc, char *err, size_t errlen)
     struct i8042 *kbc = i8042_create(pc->bus, pc->sched, pic8259_irq(pc->pic, 1),
                                      pic8259_irq(pc->pic, 12), pc_kbc_a20, pc_reset_request, pc);
     if (pc_add_or_fail(pc, &i8042_desc, kbc, "8042 keyboard controller", err, errlen)) return -1;
-    if (pc_add_or_fail(pc, &dma8237_desc, dma8237_create(pc->bus), "8237 DMA", err, errlen))
-        return -1;
+    pc->dma = dma8237_create(pc->bus);
+    if (pc_add_or_fail(pc, &dma8237_desc, pc->dma, "8237 DMA", err, errlen)) return -1;
 
     /* COM ports: -serial in order; without any, COM1 goes to stdio with
      * -nographic and nowhere otherwise (the port exists, output is dropped). */
@@ -463,10 +549,37 @@ static bool pc_poll_serial(struct pc *pc)
     return quit;
 }
 
+/* The 82077AA at 0x3F0 (IRQ 6, DMA 2), always present as on a PC; drives
+ * for -fda/-fdb.  CMOS 0x10 holds the drive types (A high nibble), and the
+ * equipment byte 0x14 says "floppies present" (bit 0) and how many (7-6). */
+static int pc_create_floppy(struct pc *pc, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    struct fdc *fdc = fdc_create(pc->bus, pc->sched, pc->dma, pic8259_irq(pc->pic, 6));
+    if (pc_add_or_fail(pc, &fdc_desc, fdc, "floppy controller", err, errlen)) return -1;
+    unsigned n = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!cfg->floppy[i]) continue;
+        char e[512];
+        if (fdc_attach(fdc, i, cfg->floppy[i], cfg->floppy_readonly[i], e, sizeof(e))) {
+            snprintf(err, errlen, "-fd%c: %s", 'a' + i, e);
+            return -1;
+        }
+        n = (unsigned)i + 1;
+    }
+    cmos_rtc_set_byte(pc->rtc, 0x10,
+                      (uint8_t)(fdc_drive_type(fdc, 0) << 4 | fdc_drive_type(fdc, 1)));
+    uint8_t equip = cmos_rtc_get_byte(pc->rtc, 0x14) & 0x3E;
+    if (n) equip |= (uint8_t)(0x01 | (n - 1) << 6);
+    cmos_rtc_set_byte(pc->rtc, 0x14, equip);
+    return 0;
+}
+
 static int pc_create_devices(struct pc *pc, char *err, size_t errlen)
 {
     const struct pc_config *cfg = &pc->cfg;
     if (pc_create_chipset(pc, err, errlen)) return -1;
+    if (pc_create_floppy(pc, err, errlen)) return -1;
     if (cfg->n_debugcon) {
         pc->debugcon_out = chardev_open(cfg->debugcon ? cfg->debugcon : "stdio", err, errlen);
         if (!pc->debugcon_out) return -1;

@@ -44,6 +44,8 @@ struct pc_config {
     unsigned n_serial;        /* entries used in serial; 0: COM1 by the default rule */
     bool nographic;           /* -nographic: COM1 defaults to stdio */
     const char *rtc_base;     /* -rtc base=: "utc" (default), "localtime" or a date */
+    const char *floppy[2];    /* -fda/-fdb (or -drive if=floppy) raw images; NULL: no drive */
+    bool floppy_readonly[2];  /* readonly=on: write protected */
     volatile sig_atomic_t *stop_flag; /* set (e.g. by a signal handler): pc_run stops soon */
 };
 

@@ -4,7 +4,7 @@
  * Names and meanings are QEMU's (qemu-options.hx) wherever QEMU has the
  * option, so that a user's QEMU command line for a simple guest works as it
  * is.  Every bad value gets one line naming the option and what it expects.
- * Options QEMU has but Cinder does not yet (-serial, -hda, -fda, -cdrom, ...)
+ * Options QEMU has but Cinder does not yet (-hda, -cdrom, ...)
  * are unknown here, and -help lists only what exists.
  *
  * Like QEMU, options may be spelled with one or two leading dashes.
@@ -330,6 +330,103 @@ static int opt_rtc(struct options *o, const char *arg, char *err, size_t errlen)
     return 0;
 }
 
+/* -fda FILE / -fdb FILE: a raw floppy image in drive A or B (read-write,
+ * or write protected when the file cannot be written). */
+static int opt_fd(struct options *o, int drive, const char *arg)
+{
+    o->pc.floppy[drive] = arg;
+    o->pc.floppy_readonly[drive] = false;
+    return 0;
+}
+
+static int opt_fda(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return opt_fd(o, 0, arg);
+}
+
+static int opt_fdb(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    return opt_fd(o, 1, arg);
+}
+
+/* -drive file=F,if=floppy[,index=0|1][,readonly=on|off][,format=raw][,media=disk]
+ * (QEMU's syntax; ",," in the file name is a literal comma).  Only floppies
+ * exist so far. */
+static int opt_drive(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    char file[sizeof(o->floppy_file[0])];
+    bool have_file = false, floppy = false, ro = false;
+    int index = -1;
+    const char *p = arg;
+    while (*p) {
+        const char *eq = strchr(p, '=');
+        size_t klen = eq ? (size_t)(eq - p) : strcspn(p, ",");
+        if (!eq || memchr(p, ',', klen)) {
+            snprintf(err, errlen, "-drive %s: expected KEY=VALUE items", arg);
+            return -1;
+        }
+        char val[sizeof(file)];
+        size_t n = 0;
+        const char *v = eq + 1;
+        while (*v && !(*v == ',' && v[1] != ',')) {
+            if (*v == ',') v++; /* ",," */
+            if (n + 1 >= sizeof(val)) {
+                snprintf(err, errlen, "-drive: value too long");
+                return -1;
+            }
+            val[n++] = *v++;
+        }
+        val[n] = 0;
+        p = *v ? v + 1 : v;
+        if (klen == 4 && !strncmp(eq - 4, "file", 4)) {
+            strcpy(file, val);
+            have_file = true;
+        } else if (klen == 2 && !strncmp(eq - 2, "if", 2)) {
+            if (strcmp(val, "floppy")) {
+                snprintf(err, errlen, "-drive %s: if=%s is not supported (only if=floppy)", arg,
+                         val);
+                return -1;
+            }
+            floppy = true;
+        } else if (klen == 5 && !strncmp(eq - 5, "index", 5)) {
+            if (strcmp(val, "0") && strcmp(val, "1")) {
+                snprintf(err, errlen, "-drive %s: index=%s (a floppy index is 0 or 1)", arg, val);
+                return -1;
+            }
+            index = val[0] - '0';
+        } else if (klen == 8 && !strncmp(eq - 8, "readonly", 8)) {
+            if (strcmp(val, "on") && strcmp(val, "off")) {
+                snprintf(err, errlen, "-drive %s: readonly=%s (expected on or off)", arg, val);
+                return -1;
+            }
+            ro = !strcmp(val, "on");
+        } else if (klen == 6 && !strncmp(eq - 6, "format", 6)) {
+            if (strcmp(val, "raw")) {
+                snprintf(err, errlen, "-drive %s: format=%s (only raw images)", arg, val);
+                return -1;
+            }
+        } else if (!(klen == 5 && !strncmp(eq - 5, "media", 5) && !strcmp(val, "disk"))) {
+            snprintf(err, errlen,
+                     "-drive %s: unknown '%.*s' (expected file, if, index, readonly, format)", arg,
+                     (int)klen, eq - klen);
+            return -1;
+        }
+    }
+    if (!have_file || !floppy) {
+        snprintf(err, errlen, "-drive %s: expected file=FILE,if=floppy", arg);
+        return -1;
+    }
+    if (index < 0) index = o->pc.floppy[0] ? 1 : 0;
+    if (index == 1 && o->pc.floppy[1] && o->pc.floppy[0]) {
+        snprintf(err, errlen, "-drive %s: both floppy drives are already in use", arg);
+        return -1;
+    }
+    strcpy(o->floppy_file[index], file);
+    o->pc.floppy[index] = o->floppy_file[index];
+    o->pc.floppy_readonly[index] = ro;
+    return 0;
+}
+
 static int opt_no_reboot(struct options *o, const char *arg, char *err, size_t errlen)
 {
     o->pc.no_reboot = true;
@@ -368,6 +465,9 @@ static const struct option_def option_defs[] = {
     {"serial", "DEV",
      "next COM port (COM1-COM4): stdio, file:PATH, null, none, tcp:HOST:PORT[,server[,nowait]]",
      opt_serial},
+    {"fda", "FILE", "floppy drive A: raw 160K-2.88M image (read-only if the file is)", opt_fda},
+    {"fdb", "FILE", "floppy drive B", opt_fdb},
+    {"drive", "file=F,if=floppy[,index=N][,readonly=on]", "a floppy drive, QEMU-style", opt_drive},
     {"rtc", "base=utc|localtime|DATE", "RTC start time (DATE: YYYY-MM-DD[THH:MM:SS])", opt_rtc},
     {"no-reboot", NULL, "exit instead of rebooting on reset or triple fault", opt_no_reboot},
     {"version", NULL, "print the version and exit", opt_version},

@@ -24,6 +24,7 @@ struct options {
     const char *log_items;      /* -d LIST (validated by main through pc_log_parse) */
     const char *log_path;       /* -D FILE */
     char rtc_base[64];          /* storage for pc.rtc_base (the base= value of -rtc) */
+    char floppy_file[2][1024];  /* storage for pc.floppy[] given by -drive file=...,if=floppy */
 };
 
 /* Parse argv (argv[0] is skipped).  Pure: no output, no files opened.

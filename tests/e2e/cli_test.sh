@@ -103,7 +103,7 @@ kernel)
         >"$work/bz.krn"
     head -c 1000 /dev/zero >>"$work/bz.krn"
     printf 'HdrS' | dd of="$work/bz.krn" bs=1 seek=514 conv=notrunc 2>/dev/null
-    expect_error "bz.krn: Linux bzImage boot is not supported yet" -display none \
+    expect_error "bz.krn: Linux boot protocol 0.00 is too old" -display none \
         -kernel "$work/bz.krn"
     ;;
 multiboot)
