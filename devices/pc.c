@@ -41,6 +41,7 @@
 #include "devices/cmos_rtc.h"
 #include "devices/dma8237.h"
 #include "devices/fdc.h"
+#include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
 #include "devices/pci.h"
 #include "devices/piix3.h"
@@ -131,6 +132,8 @@ void pc_config_defaults(struct pc_config *cfg)
     cfg->debug_exit_iobase = DEBUG_EXIT_DEFAULT_IOBASE;
     cfg->debug_exit_iosize = DEBUG_EXIT_DEFAULT_IOSIZE;
     cfg->icount_shift = PC_ICOUNT_OFF;
+    cfg->boot_menu_wait_ms = -1;
+    cfg->boot_reboot_timeout_ms = -1;
 }
 
 int pc_add_device(struct pc *pc, const struct device_desc *desc, void *state)
@@ -437,6 +440,40 @@ static int pc_add_or_fail(struct pc *pc, const struct device_desc *desc, void *s
     return 0;
 }
 
+/* SeaBIOS reads the boot order from CMOS 0x3D/0x38.  -boot once= holds for
+ * the power-on boot only; every reset after it goes back to order=. */
+static void pc_set_boot_order(struct pc *pc, bool power_on)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    const char *order = cfg->boot_order ? cfg->boot_order : "cad";
+    if (power_on && cfg->boot_once) order = cfg->boot_once;
+    cmos_rtc_set_boot_order(pc->rtc, order, true);
+}
+
+/* fw_cfg carries what CMOS cannot (fw_cfg.h says why we have it): the boot
+ * menu switch and wait, the failed-boot retry time, the CPU count. */
+static int pc_create_fw_cfg(struct pc *pc, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    struct fw_cfg *fc = fw_cfg_create(pc->bus, FW_CFG_IOBASE);
+    if (pc_add_or_fail(pc, &fw_cfg_desc, fc, "fw_cfg", err, errlen)) return -1;
+    uint32_t retry = (uint32_t)cfg->boot_reboot_timeout_ms; /* -1: SeaBIOS waits forever */
+    if (fw_cfg_add_u64(fc, FW_CFG_RAM_SIZE, pc->ram_size) ||
+        fw_cfg_add_u16(fc, FW_CFG_NOGRAPHIC, cfg->nographic) ||
+        fw_cfg_add_u16(fc, FW_CFG_NB_CPUS, 1) || fw_cfg_add_u16(fc, FW_CFG_MAX_CPUS, 1) ||
+        fw_cfg_add_u16(fc, FW_CFG_BOOT_MENU, cfg->boot_menu) ||
+        fw_cfg_add_file(fc, "etc/boot-fail-wait", &retry, sizeof(retry)))
+        goto oom;
+    if (cfg->boot_menu_wait_ms >= 0) {
+        uint16_t wait = (uint16_t)cfg->boot_menu_wait_ms;
+        if (fw_cfg_add_file(fc, "etc/boot-menu-wait", &wait, sizeof(wait))) goto oom;
+    }
+    return 0;
+oom:
+    snprintf(err, errlen, "out of memory");
+    return -1;
+}
+
 static int pc_create_chipset(struct pc *pc, char *err, size_t errlen)
 {
     const struct pc_config *cfg = &pc->cfg;
@@ -464,7 +501,7 @@ static int pc_create_chipset(struct pc *pc, char *err, size_t errlen)
     pc->rtc = cmos_rtc_create(pc->bus, pc->sched, pic8259_irq(pc->pic, 8), base);
     if (pc_add_or_fail(pc, &cmos_rtc_desc, pc->rtc, "RTC", err, errlen)) return -1;
     cmos_rtc_set_memory_size(pc->rtc, pc->ram_size);
-    cmos_rtc_set_boot_order(pc->rtc, "cad", true);
+    pc_set_boot_order(pc, true);
     /* Equipment byte: x87 present (bit 1), no floppies yet, VGA/EGA (bits 5-4 = 00). */
     cmos_rtc_set_byte(pc->rtc, 0x14, 0x02);
 
@@ -579,6 +616,7 @@ static int pc_create_devices(struct pc *pc, char *err, size_t errlen)
 {
     const struct pc_config *cfg = &pc->cfg;
     if (pc_create_chipset(pc, err, errlen)) return -1;
+    if (pc_create_fw_cfg(pc, err, errlen)) return -1;
     if (pc_create_floppy(pc, err, errlen)) return -1;
     if (cfg->n_debugcon) {
         pc->debugcon_out = chardev_open(cfg->debugcon ? cfg->debugcon : "stdio", err, errlen);
@@ -698,6 +736,7 @@ void pc_reset(struct pc *pc)
     for (unsigned i = 0; i < pc->ndev; i++)
         if (pc->dev[i].desc->reset) pc->dev[i].desc->reset(pc->dev[i].state);
     bus_set_a20(pc->bus, true); /* the 8042 powers up with A20 enabled, as QEMU's does */
+    pc_set_boot_order(pc, false);
     pc->reset_pending = false;
     if (pc->kernel) {
         char err[512];

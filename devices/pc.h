@@ -46,6 +46,11 @@ struct pc_config {
     const char *rtc_base;     /* -rtc base=: "utc" (default), "localtime" or a date */
     const char *floppy[2];    /* -fda/-fdb (or -drive if=floppy) raw images; NULL: no drive */
     bool floppy_readonly[2];  /* readonly=on: write protected */
+    const char *boot_order;   /* -boot order= letters (a, c, d, n); NULL: "cad" as QEMU */
+    const char *boot_once;    /* -boot once=: the order for the first boot only; NULL: none */
+    bool boot_menu;           /* -boot menu=on: SeaBIOS offers its F12/ESC boot menu */
+    int boot_menu_wait_ms;    /* -boot splash-time=: how long the menu prompt waits; -1: default */
+    int boot_reboot_timeout_ms; /* -boot reboot-timeout=: retry a failed boot after this; -1 never */
     volatile sig_atomic_t *stop_flag; /* set (e.g. by a signal handler): pc_run stops soon */
 };
 
@@ -79,6 +84,31 @@ void pc_info(struct pc *pc, FILE *out);
 void pc_print_stats(struct pc *pc);
 /* Flush and close everything (devices, chardevs); NULL is a no-op. */
 void pc_destroy(struct pc *pc);
+
+/* --- Display and input (the display issue) ---
+ * The frontend asks for the frame at its refresh rate; the board renders
+ * only what changed since the previous call.  Keys arrive as USB HID usage
+ * IDs (page 7), which is what SDL_Scancode values are, so the frontend needs
+ * no PS/2 knowledge: the board maps them to the keyboard's scancode set. */
+struct framebuffer {
+    const uint32_t *pixels; /* 0x00RRGGBB, row-major; NULL when nothing is shown */
+    int width, height;      /* pixels; 0 x 0 when nothing is shown */
+    int stride;             /* pixels per row */
+    uint64_t generation;    /* changes whenever any pixel or the size changed */
+};
+/* Bring the frame up to date and return it (owned by the board). */
+const struct framebuffer *pc_framebuffer(struct pc *pc);
+/* A text-mode screen as UTF-8 (code page 437 mapped), one '\n'-ended line per
+ * row.  Returns the length written (NUL-terminated, truncated to len), or -1
+ * when the display is not in a text mode. */
+int pc_screen_text(struct pc *pc, char *buf, size_t len);
+/* A key went down or up: hid_usage is a USB HID keyboard usage ID. */
+void pc_key_event(struct pc *pc, unsigned hid_usage, bool down);
+/* Relative mouse motion (dy > 0 is down the screen), wheel (dz > 0 is away
+ * from the user) and the buttons held (bit 0 left, 1 right, 2 middle). */
+void pc_mouse_event(struct pc *pc, int dx, int dy, int dz, unsigned buttons);
+/* Guest instructions retired since power-on (the window title's MIPS). */
+uint64_t pc_insn_count(struct pc *pc);
 
 /* Process-wide logging (mem/log.h behind the board API).
  * pc_log_parse: 0 ok, 1 "help" was asked (print pc_log_help), -1 error. */

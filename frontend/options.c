@@ -427,6 +427,99 @@ static int opt_drive(struct options *o, const char *arg, char *err, size_t errle
     return 0;
 }
 
+/* A -boot device list: QEMU's letters for what SeaBIOS can pick from CMOS
+ * (a floppy, c hard disk, d CD-ROM, n network), each at most once, at most
+ * three (the CMOS bytes hold three). */
+static int boot_devices(const char *arg, const char *v, size_t len, char *out, size_t outlen,
+                        char *err, size_t errlen)
+{
+    if (len == 0 || len > 3 || len >= outlen) {
+        snprintf(err, errlen, "-boot %s: expected one to three of a, c, d, n", arg);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!strchr("acdn", v[i]) || memchr(v, v[i], i)) {
+            snprintf(err, errlen, "-boot %s: '%c' is not a boot device or is repeated (a, c, d, n)",
+                     arg, v[i]);
+            return -1;
+        }
+    }
+    memcpy(out, v, len);
+    out[len] = '\0';
+    return 0;
+}
+
+static int boot_ms(const char *arg, const char *v, size_t len, long min, int *out, char *err,
+                   size_t errlen)
+{
+    char buf[16];
+    char *end;
+    if (len == 0 || len >= sizeof(buf)) goto bad;
+    memcpy(buf, v, len);
+    buf[len] = '\0';
+    long ms = strtol(buf, &end, 10);
+    if (*end || ms < min || ms > 65535) goto bad;
+    *out = (int)ms;
+    return 0;
+bad:
+    snprintf(err, errlen, "-boot %s: expected milliseconds from %ld to 65535", arg, min);
+    return -1;
+}
+
+/* -boot [order=]DEVS[,once=DEVS][,menu=on|off][,splash-time=MS][,reboot-timeout=MS] */
+static int opt_boot(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    const char *p = arg;
+    if (!strchr(arg, '=')) { /* the old form: -boot d */
+        if (boot_devices(arg, arg, strlen(arg), o->boot_order, sizeof(o->boot_order), err, errlen))
+            return -1;
+        o->pc.boot_order = o->boot_order;
+        return 0;
+    }
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        const char *eq = memchr(p, '=', len);
+        if (!eq) {
+            snprintf(err, errlen, "-boot %s: expected KEY=VALUE in '%.*s'", arg, (int)len, p);
+            return -1;
+        }
+        size_t klen = (size_t)(eq - p), vlen = len - klen - 1;
+        const char *v = eq + 1;
+#define KEY(k) (klen == strlen(k) && !strncmp(p, k, klen))
+        if (KEY("order")) {
+            if (boot_devices(arg, v, vlen, o->boot_order, sizeof(o->boot_order), err, errlen))
+                return -1;
+            o->pc.boot_order = o->boot_order;
+        } else if (KEY("once")) {
+            if (boot_devices(arg, v, vlen, o->boot_once, sizeof(o->boot_once), err, errlen))
+                return -1;
+            o->pc.boot_once = o->boot_once;
+        } else if (KEY("menu")) {
+            if (vlen == 2 && !strncmp(v, "on", 2))
+                o->pc.boot_menu = true;
+            else if (vlen == 3 && !strncmp(v, "off", 3))
+                o->pc.boot_menu = false;
+            else {
+                snprintf(err, errlen, "-boot %s: menu= expects on or off", arg);
+                return -1;
+            }
+        } else if (KEY("splash-time")) {
+            if (boot_ms(arg, v, vlen, 0, &o->pc.boot_menu_wait_ms, err, errlen)) return -1;
+        } else if (KEY("reboot-timeout")) {
+            if (boot_ms(arg, v, vlen, -1, &o->pc.boot_reboot_timeout_ms, err, errlen)) return -1;
+        } else {
+            snprintf(err, errlen,
+                     "-boot %s: unknown '%.*s' (expected order, once, menu, splash-time, "
+                     "reboot-timeout)",
+                     arg, (int)klen, p);
+            return -1;
+        }
+#undef KEY
+        p += len + (p[len] == ',');
+    }
+    return 0;
+}
+
 static int opt_no_reboot(struct options *o, const char *arg, char *err, size_t errlen)
 {
     o->pc.no_reboot = true;
@@ -469,6 +562,8 @@ static const struct option_def option_defs[] = {
     {"fdb", "FILE", "floppy drive B", opt_fdb},
     {"drive", "file=F,if=floppy[,index=N][,readonly=on]", "a floppy drive, QEMU-style", opt_drive},
     {"rtc", "base=utc|localtime|DATE", "RTC start time (DATE: YYYY-MM-DD[THH:MM:SS])", opt_rtc},
+    {"boot", "[order=]DEVS[,once=DEVS][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
+     "boot devices in order: a floppy, c disk, d CD-ROM, n network (default cad)", opt_boot},
     {"no-reboot", NULL, "exit instead of rebooting on reset or triple fault", opt_no_reboot},
     {"version", NULL, "print the version and exit", opt_version},
     {"help", NULL, "print this help and exit", opt_help},

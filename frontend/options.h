@@ -25,6 +25,8 @@ struct options {
     const char *log_path;       /* -D FILE */
     char rtc_base[64];          /* storage for pc.rtc_base (the base= value of -rtc) */
     char floppy_file[2][1024];  /* storage for pc.floppy[] given by -drive file=...,if=floppy */
+    char boot_order[8];         /* storage for pc.boot_order (-boot order=) */
+    char boot_once[8];          /* storage for pc.boot_once (-boot once=) */
 };
 
 /* Parse argv (argv[0] is skipped).  Pure: no output, no files opened.

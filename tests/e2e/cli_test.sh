@@ -48,6 +48,12 @@ options)
     expect_error "-serial: at most 4 serial ports" -serial null -serial null -serial null -serial null -serial null
     expect_error "-rtc base=1999-13-01: expected base=utc, localtime or YYYY-MM-DD" -rtc base=1999-13-01
     expect_error "-rtc clock=wall: unknown 'clock=wall'" -rtc clock=wall
+    expect_error "-boot order=cx: 'x' is not a boot device or is repeated" -boot order=cx
+    expect_error "-boot cc: 'c' is not a boot device or is repeated" -boot cc
+    expect_error "-boot acdn: expected one to three of a, c, d, n" -boot acdn
+    expect_error "-boot menu=yes: menu= expects on or off" -boot menu=yes
+    expect_error "-boot splash-time=-5: expected milliseconds from 0 to 65535" -boot splash-time=-5
+    expect_error "-boot strict=on: unknown 'strict'" -boot strict=on
     expect_error "disk.img: unexpected argument" disk.img
     expect_error "-m: missing argument" -m
     expect_error "-m 12X: expected a RAM size" -m 12X
