@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(cmake gcc make nasm pkg-config libcapstone-dev check zlib1g-dev libsdl2-dev
-          libslirp-dev seabios qemu-system-x86 mtools xorriso cpio)
+          libslirp-dev seabios qemu-system-x86 qemu-utils mtools xorriso cpio)
 
 missing=()
 for p in "${packages[@]}"; do
