@@ -11,6 +11,7 @@
 #include "cpu/cpu.h"
 #include "cpu/decoded_cache.h"
 #include "cpu/flags.h"
+#include "cpu/msr.h"
 #include "cpu/seg.h"
 #include "cpu/tlb.h"
 #include "mem/bus.h"
@@ -96,7 +97,7 @@ void cpu_reset(struct cpu *c)
     memset(c->dr, 0, sizeof c->dr);
     c->dr[6] = 0xffff0ff0u;
     c->dr[7] = 0x00000400u;
-    c->tsc_offset = (uint64_t)0 - c->icount; /* TSC restarts at 0 (msr.c counts from icount) */
+    cpu_tsc_restart(c);
     c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
     c->apic_base = 0;
     c->mtrr_cap_def = 0;

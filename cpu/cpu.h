@@ -20,6 +20,8 @@
 #include "cpu/fpu.h"
 #include "cpu/tlb.h"
 
+struct sched;
+
 struct bus;
 struct decoded_cache;
 struct dblock;
@@ -133,7 +135,12 @@ struct cpu_irq_ack {
 };
 
 struct cpu_config {
-    uint32_t tsc_khz;      /* TSC rate reported through RDTSC; 0 = derive from insn count */
+    /* The TSC follows the machine's virtual clock at tsc_khz, so it agrees
+     * with the PIT, the RTC and the ACPI PM timer whatever the instruction
+     * rate (Linux's clocksource watchdog compares them).  No clock: the TSC
+     * counts retired instructions (unit tests without a board). */
+    const struct sched *clock;
+    uint32_t tsc_khz;      /* TSC rate with a clock (0 means 1 GHz) */
     bool pae;              /* advertise and allow PAE/NX */
     void (*trace)(void *opaque, struct cpu *c, const char *what); /* optional -d hooks */
     void *trace_opaque;

@@ -15,6 +15,7 @@
  * base MSR reads the default base with BSP set and the enable bit clear).
  */
 #include "cpu/msr.h"
+#include "mem/sched.h"
 
 enum {
     MSR_TSC = 0x10, MSR_PLATFORM_ID = 0x17, MSR_APIC_BASE = 0x1b, MSR_BIOS_SIGN_ID = 0x8b,
@@ -29,9 +30,23 @@ enum {
 #define MTRRCAP_VALUE 0x508u /* WC supported, fixed ranges, 8 variable ranges */
 #define APIC_BASE_VALUE 0xfee00100u /* default base, BSP; global enable clear */
 
+/* TSC ticks since power-on before the offset: virtual time scaled to
+ * tsc_khz, or retired instructions without a clock. */
+static uint64_t cpu_tsc_base(const struct cpu *c)
+{
+    if (!c->cfg.clock) return c->icount;
+    uint64_t khz = c->cfg.tsc_khz ? c->cfg.tsc_khz : 1000000u;
+    return (uint64_t)((unsigned __int128)sched_now(c->cfg.clock) * khz / 1000000u);
+}
+
 uint64_t cpu_tsc(const struct cpu *c)
 {
-    return c->icount + c->tsc_offset;
+    return cpu_tsc_base(c) + c->tsc_offset;
+}
+
+void cpu_tsc_restart(struct cpu *c)
+{
+    c->tsc_offset = (uint64_t)0 - cpu_tsc_base(c);
 }
 
 /* Index into c->mtrr_fix[] for a fixed-range MTRR, or -1. */
@@ -105,7 +120,7 @@ bool msr_write(struct cpu *c, uint32_t index, uint64_t v)
         return true;
     }
     switch (index) {
-    case MSR_TSC: c->tsc_offset = v - c->icount; return true;
+    case MSR_TSC: c->tsc_offset = v - cpu_tsc_base(c); return true;
     case MSR_PLATFORM_ID: case MSR_APIC_BASE: return true;
     case MSR_BIOS_SIGN_ID: c->bios_sign_id = v; return true;
     case MSR_PERFCTR0: case MSR_PERFCTR1: case MSR_EVNTSEL0: case MSR_EVNTSEL1: return true;

@@ -12,6 +12,7 @@
 
 /* The TSC as RDTSC and RDMSR 0x10 see it. */
 uint64_t cpu_tsc(const struct cpu *c);
+void cpu_tsc_restart(struct cpu *c); /* the TSC reads 0 now (RESET) */
 /* false: no such MSR, or a value it refuses (the caller raises #GP(0)). */
 bool msr_read(struct cpu *c, uint32_t index, uint64_t *value);
 bool msr_write(struct cpu *c, uint32_t index, uint64_t value);

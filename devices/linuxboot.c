@@ -106,7 +106,7 @@ bool linuxboot_is_bzimage(const uint8_t *img, size_t len)
 #define ACPI_FADT_OFF 0x80
 #define ACPI_FACS_OFF 0x100 /* 64-byte aligned */
 #define ACPI_DSDT_OFF 0x140
-#define ACPI_SIZE 0x200
+#define ACPI_SIZE 0x1000 /* the reserved page below 640K */
 
 static uint8_t acpi_sum(const uint8_t *p, size_t n)
 {
@@ -132,6 +132,180 @@ static void acpi_finish(uint8_t *t)
 {
     t[9] = 0;
     t[9] = acpi_sum(t, rd32(t + 4));
+}
+
+/* --- AML (ACPI 1.0b section 16) --------------------------------------------
+ * Just enough to describe the PCI root bridge: without a PNP0A03 device in
+ * the namespace, an ACPI kernel finds no PCI bus at all. */
+
+struct aml {
+    uint8_t *p;   /* output */
+    size_t len;   /* bytes written */
+    size_t cap;   /* room in p */
+};
+
+static void aml_bytes(struct aml *o, const void *b, size_t n)
+{
+    if (o->len + n <= o->cap) memcpy(o->p + o->len, b, n);
+    o->len += n; /* past cap: counted, not written (the caller checks) */
+}
+
+static void aml_byte(struct aml *o, uint8_t b) { aml_bytes(o, &b, 1); }
+
+static void aml_dword(struct aml *o, uint32_t v)
+{
+    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    aml_bytes(o, b, 4);
+}
+
+/* An integer as the shortest constant. */
+static void aml_int(struct aml *o, uint32_t v)
+{
+    if (v == 0 || v == 1) {
+        aml_byte(o, (uint8_t)v); /* ZeroOp, OneOp */
+    } else if (v <= 0xFF) {
+        aml_byte(o, 0x0A);
+        aml_byte(o, (uint8_t)v);
+    } else if (v <= 0xFFFF) {
+        aml_byte(o, 0x0B);
+        aml_byte(o, (uint8_t)v);
+        aml_byte(o, (uint8_t)(v >> 8));
+    } else {
+        aml_byte(o, 0x0C);
+        aml_dword(o, v);
+    }
+}
+
+/* Open a PkgLength-prefixed body: returns where it starts.  Four bytes are
+ * reserved for the length and trimmed by aml_close. */
+static size_t aml_open(struct aml *o)
+{
+    size_t at = o->len;
+    aml_bytes(o, "\0\0\0\0", 4);
+    return at;
+}
+
+static void aml_close(struct aml *o, size_t at)
+{
+    size_t body = o->len - at - 4;
+    unsigned n = body + 1 < 0x40 ? 1 : body + 2 < 0x1000 ? 2 : body + 3 < 0x100000 ? 3 : 4;
+    size_t total = body + n; /* PkgLength counts its own bytes */
+    uint8_t enc[4];
+    if (n == 1) {
+        enc[0] = (uint8_t)total;
+    } else {
+        enc[0] = (uint8_t)(((n - 1) << 6) | (total & 0x0F));
+        for (unsigned i = 1; i < n; i++) enc[i] = (uint8_t)(total >> (4 + 8 * (i - 1)));
+    }
+    if (o->len <= o->cap) {
+        memmove(o->p + at + n, o->p + at + 4, body);
+        memcpy(o->p + at, enc, n);
+    }
+    o->len -= 4 - n;
+}
+
+static void aml_name(struct aml *o, const char *seg) /* NameOp and a 4-char name */
+{
+    aml_byte(o, 0x08);
+    aml_bytes(o, seg, 4);
+}
+
+/* Word/DWord address space descriptors (ACPI 1.0b 6.4.3.5): producer,
+ * fixed min and max, positive decode. */
+static void res_word(struct aml *o, uint8_t type, uint8_t tflags, uint16_t min, uint16_t max)
+{
+    uint8_t d[16] = {0x88, 13, 0, type, 0x0C, tflags};
+    d[8] = (uint8_t)min;
+    d[9] = (uint8_t)(min >> 8);
+    d[10] = (uint8_t)max;
+    d[11] = (uint8_t)(max >> 8);
+    uint16_t n = (uint16_t)(max - min + 1);
+    d[14] = (uint8_t)n;
+    d[15] = (uint8_t)(n >> 8);
+    aml_bytes(o, d, sizeof(d));
+}
+
+static void res_dword_mem(struct aml *o, uint32_t min, uint32_t max)
+{
+    uint8_t d[26] = {0x87, 23, 0, 0 /* memory */, 0x0C, 0x03 /* cacheable, read/write */};
+    wr32(d + 10, min);
+    wr32(d + 14, max);
+    wr32(d + 22, max - min + 1);
+    aml_bytes(o, d, sizeof(d));
+}
+
+/* \_S5 and \_SB.PCI0 with _HID PNP0A03, _CRS (bus 0-FF, config ports, I/O,
+ * the VGA window and the PCI memory hole) and a static _PRT in PIC mode. */
+static size_t build_dsdt_aml(uint8_t *out, size_t cap, const struct lb_acpi *ac)
+{
+    struct aml o = {out, 0, cap};
+    /* Name (_S5, Package (2) {Zero, Zero}): soft off is SLP_TYP 0 */
+    aml_name(&o, "_S5_");
+    aml_byte(&o, 0x12);
+    size_t pkg = aml_open(&o);
+    aml_byte(&o, 2);
+    aml_int(&o, 0);
+    aml_int(&o, 0);
+    aml_close(&o, pkg);
+
+    aml_byte(&o, 0x10); /* ScopeOp (\_SB) */
+    size_t scope = aml_open(&o);
+    aml_bytes(&o, "\\_SB_", 5);
+    aml_bytes(&o, "\x5B\x82", 2); /* DeviceOp (PCI0) */
+    size_t dev = aml_open(&o);
+    aml_bytes(&o, "PCI0", 4);
+    aml_name(&o, "_HID");
+    aml_int(&o, 0x030AD041u); /* EisaId ("PNP0A03") */
+    aml_name(&o, "_ADR");
+    aml_int(&o, 0);
+    aml_name(&o, "_UID");
+    aml_int(&o, 0);
+
+    aml_name(&o, "_CRS");
+    aml_byte(&o, 0x11); /* BufferOp */
+    size_t buf = aml_open(&o);
+    size_t size_at = o.len;
+    aml_bytes(&o, "\x0B\0\0", 3); /* BufferSize: WordConst, patched below */
+    size_t data_at = o.len;
+    res_word(&o, 2, 0, 0x00, 0xFF);                               /* bus numbers */
+    aml_bytes(&o, "\x47\x01\xF8\x0C\xF8\x0C\x01\x08", 8);   /* IO 0xCF8-0xCFF */
+    res_word(&o, 1, 0x03, 0x0000, 0x0CF7);                         /* I/O below config */
+    res_word(&o, 1, 0x03, 0x0D00, 0xFFFF);                         /* I/O above config */
+    res_dword_mem(&o, 0x000A0000u, 0x000BFFFFu);                   /* VGA window */
+    if (ac->pci_mem_base && ac->pci_mem_base < 0xFEC00000u)
+        res_dword_mem(&o, ac->pci_mem_base, 0xFEBFFFFFu);          /* PCI hole */
+    aml_bytes(&o, "\x79\x00", 2);                                 /* end tag */
+    size_t n = o.len - data_at;
+    if (o.len <= o.cap) {
+        out[size_at + 1] = (uint8_t)n;
+        out[size_at + 2] = (uint8_t)(n >> 8);
+    }
+    aml_close(&o, buf);
+
+    if (ac->pirq_irq[0]) {
+        /* Package {0xSSSSFFFF, pin, Zero, IRQ} per slot and pin: with no
+         * link devices the IRQs are the fixed ones the board routed. */
+        aml_name(&o, "_PRT");
+        aml_byte(&o, 0x12);
+        size_t prt = aml_open(&o);
+        aml_byte(&o, 31 * 4);
+        for (unsigned slot = 1; slot < 32; slot++) {
+            for (unsigned pin = 0; pin < 4; pin++) {
+                aml_byte(&o, 0x12);
+                size_t e = aml_open(&o);
+                aml_byte(&o, 4);
+                aml_int(&o, slot << 16 | 0xFFFF);
+                aml_int(&o, pin);
+                aml_int(&o, 0);
+                aml_int(&o, ac->pirq_irq[(slot - 1 + pin) & 3]);
+                aml_close(&o, e);
+            }
+        }
+        aml_close(&o, prt);
+    }
+    aml_close(&o, dev);
+    aml_close(&o, scope);
+    return o.len <= o.cap ? o.len : 0;
 }
 
 static void build_acpi(uint8_t *a, uint32_t base, const struct lb_acpi *ac)
@@ -178,11 +352,9 @@ static void build_acpi(uint8_t *a, uint32_t base, const struct lb_acpi *ac)
     memcpy(facs, "FACS", 4);
     wr32(facs + 4, 64);
 
-    /* DSDT: Name (_S5, Package (2) {Zero, Zero}) -- soft off is SLP_TYP 0 */
-    static const uint8_t aml[] = {0x08, '_', 'S', '5', '_', 0x12, 0x04, 0x02, 0x00, 0x00};
     uint8_t *d = a + ACPI_DSDT_OFF;
-    acpi_header(d, "DSDT", 36 + sizeof(aml), 1);
-    memcpy(d + 36, aml, sizeof(aml));
+    size_t len = build_dsdt_aml(d + 36, ACPI_SIZE - ACPI_DSDT_OFF - 36, ac);
+    acpi_header(d, "DSDT", (uint32_t)(36 + len), 1);
     acpi_finish(d);
 }
 

@@ -45,6 +45,11 @@ struct lb_acpi {
     uint16_t smi_cmd;      /* port taking the ACPI enable/disable commands; 0 none */
     uint8_t acpi_enable;   /* value written to smi_cmd to enter ACPI mode */
     uint8_t acpi_disable;  /* ... and to leave it */
+    /* The PCI root bridge: ISA IRQ that PIRQA-D are routed to (the _PRT
+     * maps slot S pin P to PIRQ (S - 1 + P) & 3, QEMU's PIIX wiring; all zero:
+     * no _PRT), and where the PCI memory window starts (the top of RAM). */
+    uint8_t pirq_irq[4];
+    uint32_t pci_mem_base;
 };
 
 /* What the board needs to start the kernel. */

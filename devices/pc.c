@@ -230,10 +230,13 @@ static void pc_enter_multiboot(struct pc *pc, const struct mb_boot *b)
 /* --- Linux bzImage (32-bit boot protocol) ---------------------------------- */
 
 #define PC_PM_BASE 0x600 /* PIIX4 PMBA where SeaBIOS and QEMU put it */
+/* PIRQA-D -> ISA IRQs, as SeaBIOS routes them on QEMU's PIIX. */
+static const uint8_t pc_pirq_irq[4] = {10, 10, 11, 11};
 
-/* No firmware runs before a directly booted Linux: do the one piece of
- * chipset setup its ACPI tables depend on, as SeaBIOS would: PIIX4 PM I/O
- * at PC_PM_BASE, enabled (function 3 of the PIIX3 at 00:01). */
+/* No firmware runs before a directly booted Linux: do the chipset setup its
+ * ACPI tables depend on, as SeaBIOS would: PIIX4 PM I/O at PC_PM_BASE,
+ * enabled (function 3 of the PIIX3 at 00:01), IDE decode, and the PIRQ
+ * routing. */
 static void pc_linux_firmware_setup(struct pc *pc)
 {
     uint32_t fn3 = 0x80000000u | (1u << 11) | (3u << 8);
@@ -241,6 +244,17 @@ static void pc_linux_firmware_setup(struct pc *pc)
     bus_port_write(pc->bus, 0xCFC, PC_PM_BASE | 1u, 4);
     bus_port_write(pc->bus, 0xCF8, fn3 | PIIX_PM_PMREGMISC, 4);
     bus_port_write(pc->bus, 0xCFC, 1, 1);
+    /* IDE decode enable (IDETIM bit 15) on both channels of 00:01.1, as
+     * SeaBIOS sets it; Linux's ata_piix skips a channel without it. */
+    uint32_t fn1 = 0x80000000u | (1u << 11) | (1u << 8);
+    bus_port_write(pc->bus, 0xCF8, fn1 | 0x40, 4);
+    bus_port_write(pc->bus, 0xCFC, 0x80008000u, 4);
+    /* PCI interrupt routing, which the DSDT's _PRT describes. */
+    uint32_t fn0 = 0x80000000u | (1u << 11);
+    for (int i = 0; i < 4; i++) {
+        bus_port_write(pc->bus, 0xCF8, fn0 | ((PIIX3_PIRQRC + i) & ~3u), 4);
+        bus_port_write(pc->bus, (uint16_t)(0xCFC + ((PIIX3_PIRQRC + i) & 3)), pc_pirq_irq[i], 1);
+    }
     bus_port_write(pc->bus, 0xCF8, 0, 4);
 }
 
@@ -294,6 +308,8 @@ static int pc_load_linux(struct pc *pc, char *err, size_t errlen)
         .smi_cmd = PIIX_APM_CNT,
         .acpi_enable = PIIX_APM_ACPI_ENABLE,
         .acpi_disable = PIIX_APM_ACPI_DISABLE,
+        .pirq_irq = {pc_pirq_irq[0], pc_pirq_irq[1], pc_pirq_irq[2], pc_pirq_irq[3]},
+        .pci_mem_base = (uint32_t)pc->ram_size,
     };
     struct lb_boot boot;
     const struct mb_module *rd = pc->nmods ? &pc->mods[0] : NULL;
@@ -681,6 +697,11 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
     }
     struct cpu_config cc = {0};
     cc.pae = true; /* P6 has PAE; Debian's 686-pae kernels need it (and NX) */
+    /* The TSC runs from virtual time: one tick per instruction's worth of
+     * time with -icount (125 MHz at shift 3), a Pentium II's 450 MHz in
+     * real-time mode. */
+    cc.clock = pc->sched;
+    cc.tsc_khz = cfg->icount_shift >= 0 ? 1000000u >> cfg->icount_shift : 450000u;
     if (cpu_init(pc->cpu, pc->bus, &cc) != 0) {
         snprintf(err, errlen, "cannot initialise the CPU");
         free(pc->cpu);
@@ -802,7 +823,10 @@ static uint64_t pc_budget(struct pc *pc, uint64_t ns)
 }
 
 /* A halted CPU: let time pass until the next deadline (or end), sleeping in
- * real-time mode, jumping in icount mode when a timer is pending. */
+ * real-time mode.  In icount mode, with sleep=on (the default) idle time
+ * passes at host speed, so an idle guest's clock does not race ahead of
+ * the wall clock while it waits for input; the guest still wakes at the
+ * exact deadline, so runs stay reproducible.  With sleep=off it jumps. */
 static void pc_idle(struct pc *pc, uint64_t until)
 {
     uint64_t now = sched_now(pc->sched);
@@ -810,7 +834,11 @@ static void pc_idle(struct pc *pc, uint64_t until)
     uint64_t gap = until - now;
     if (pc->cfg.icount_shift >= 0) {
         if (sched_next_deadline(pc->sched) <= until) {
-            sched_advance(pc->sched, gap); /* exact and reproducible */
+            if (!pc->cfg.icount_nosleep) {
+                if (gap > IDLE_SLEEP_MAX_NS) gap = IDLE_SLEEP_MAX_NS;
+                host_sleep_ns(gap);
+            }
+            sched_advance(pc->sched, gap);
             return;
         }
         /* Nothing can wake the CPU before `until`: do not spin the host. */

@@ -39,6 +39,9 @@ struct pc_config {
     uint16_t debug_exit_iobase; /* its first port */
     unsigned debug_exit_iosize; /* its port count: 1, 2 or 4 */
     int icount_shift;         /* PC_ICOUNT_OFF: real time; N: one insn = 2^N virtual ns */
+    bool icount_nosleep;      /* -icount sleep=off: a halted CPU jumps to the next timer at
+                                 once, instead of waiting for it in host time (QEMU's
+                                 default, sleep=on, keeps idle time real) */
     bool no_reboot;           /* a guest reset or triple fault exits (status 0) */
     const char *serial[PC_MAX_SERIAL]; /* -serial specs for COM1-COM4, in order */
     unsigned n_serial;        /* entries used in serial; 0: COM1 by the default rule */

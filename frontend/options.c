@@ -216,7 +216,8 @@ static int opt_icount(struct options *o, const char *arg, char *err, size_t errl
         if (!strncmp(kv, "shift=", 6)) {
             v = kv + 6;
         } else if (!strcmp(kv, "sleep=on") || !strcmp(kv, "sleep=off")) {
-            continue; /* we always sleep when the guest idles without timers */
+            o->pc.icount_nosleep = !strcmp(kv, "sleep=off");
+            continue;
         } else if (strchr(kv, '=')) {
             snprintf(err, errlen, "-icount %s: expected [shift=]N (0 to %d) or auto", arg,
                      PC_ICOUNT_MAX_SHIFT);

@@ -7,10 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/deps.sh
-# Debian's i386 Linux guest for e2e/linux_boot, cached in $CINDER_GUEST_CACHE
+# Debian's i386 Linux guest for e2e/linux_shell, cached in $CINDER_GUEST_CACHE
 # (default ~/.cache/cinder/guests); without the archive the test skips.
 sh tests/guests/fetch-debian-linux.sh >/dev/null ||
-    echo "note: Linux guest not fetched; e2e/linux_boot will skip or fail"
+    echo "note: Linux guest not fetched; e2e/linux_shell will skip or fail"
 
 jobs=$(nproc 2>/dev/null || echo 2)
 total_pass=0

@@ -26,7 +26,7 @@ mkdir -p "$dir"
 init_script() {
     cat <<'INIT'
 #!/bin/busybox sh
-/bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin /root
+/bin/busybox mkdir -p /proc /sys /dev /tmp /sbin /usr/bin /usr/sbin /root /etc
 /bin/busybox mount -t proc proc /proc
 /bin/busybox --install -s
 mount -t sysfs sysfs /sys
@@ -37,10 +37,15 @@ if grep -q 'cinder.test=1' /proc/cmdline; then
     cat /proc/interrupts
     poweroff -f
 fi
-export HOME=/root PS1='cinder# '
-while true; do
-    setsid cttyhack sh -l
-done
+# BusyBox init as PID 1, so that `reboot` and `poweroff` work as on a real
+# system; a login shell on the console, restarted when it exits.
+cat >/etc/inittab <<'TAB'
+::respawn:-/bin/cttyhack /bin/sh -l
+::ctrlaltdel:/sbin/reboot
+::shutdown:/bin/sync
+TAB
+echo "export HOME=/root PS1='cinder# '" >/etc/profile
+exec /bin/busybox init
 INIT
 }
 

@@ -6,6 +6,7 @@
  * placement, the E820 map, the GDT, the ACPI tables; and one clear error,
  * with nothing written, for truncated, garbage, old and oversized inputs.
  */
+#define _GNU_SOURCE
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static void ram_write(void *opaque, uint32_t paddr, const void *src, size_t len)
 }
 
 static const struct lb_mem mem = {ram_write, NULL, RAM_SIZE, 0x40000};
-static const struct lb_acpi acpi = {0x600, 9, 0xB2, 0xF1, 0xF0};
+static const struct lb_acpi acpi = {0x600, 9, 0xB2, 0xF1, 0xF0, {10, 10, 11, 11}, 0x10000000};
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -171,6 +172,22 @@ START_TEST(test_load_good)
     ck_assert_uint_eq(rd32(ram + fadt + 76), 0x608);     /* PM timer */
     uint32_t dsdt = rd32(ram + fadt + 40);
     ck_assert_mem_eq(ram + dsdt + 36, "\x08_S5_", 5);
+    uint32_t dlen = rd32(ram + dsdt + 4);
+    ck_assert_uint_le(dsdt + dlen, LINUXBOOT_ACPI_ADDR + 0x1000);
+    sum = 0;
+    for (uint32_t i = 0; i < dlen; i++)
+        sum = (uint8_t)(sum + ram[dsdt + i]);
+    ck_assert_uint_eq(sum, 0);
+    /* \_SB.PCI0 with _HID PNP0A03, and the _PRT's QEMU-style PIRQ swizzle:
+     * slot 2 INTA -> PIRQB (IRQ 10), slot 3 INTB -> PIRQD (IRQ 11). */
+    const uint8_t *dt = ram + dsdt;
+    ck_assert_ptr_nonnull(memmem(dt, dlen, "PCI0\x08_HID\x0C\x41\xD0\x0A\x03", 14));
+    static const uint8_t slot2_inta[] = {0x12, 0x0B, 0x04, 0x0C, 0xFF, 0xFF, 0x02, 0x00,
+                                         0x00, 0x00, 0x0A, 0x0A};
+    static const uint8_t slot3_intb[] = {0x12, 0x0B, 0x04, 0x0C, 0xFF, 0xFF, 0x03, 0x00,
+                                         0x01, 0x00, 0x0A, 0x0B};
+    ck_assert_ptr_nonnull(memmem(dt, dlen, slot2_inta, sizeof(slot2_inta)));
+    ck_assert_ptr_nonnull(memmem(dt, dlen, slot3_intb, sizeof(slot3_intb)));
 }
 END_TEST
 
