@@ -18,8 +18,8 @@
  * PS/2 keyboard and mouse, 8237 DMA pair), 16550A UARTs on COM1-COM4,
  * debugcon(s), isa-debug-exit, POST port, port 0x92, and the x87 FERR# path
  * (IRQ 13, cleared by a write to port 0xF0), the i440FX/PIIX3/PIIX4-PM PCI
- * chipset, the 82077AA floppy, Multiboot and Linux bzImage direct boot.  Not
- * yet: VGA, disks (later issues plug into pc_add_device), fw_cfg, SMP, -icount
+ * chipset, the 82077AA floppy, the std-VGA with Bochs VBE at 00:02.0 (-vga),
+ * Multiboot and Linux bzImage direct boot.  Not yet: disks (later issues plug into pc_add_device), fw_cfg, SMP, -icount
  * auto's adaptive shift (auto is treated as shift 3).
  */
 #include "devices/pc.h"
@@ -37,19 +37,25 @@
 #include "cpu/tlb.h"
 #include "cpu/trace.h"
 #include "devices/bios_rom.h"
+#include "devices/block.h"
 #include "devices/chardev.h"
 #include "devices/cmos_rtc.h"
 #include "devices/dma8237.h"
 #include "devices/fdc.h"
 #include "devices/fw_cfg.h"
 #include "devices/i440fx.h"
+#include "devices/ide.h"
 #include "devices/pci.h"
 #include "devices/piix3.h"
 #include "devices/i8042.h"
+#include "devices/ps2_kbd.h"
+#include "devices/ps2_keymap.h"
+#include "devices/ps2_mouse.h"
 #include "devices/pic8259.h"
 #include "devices/pit8254.h"
 #include "devices/port61.h"
 #include "devices/uart16550.h"
+#include "devices/vga.h"
 #include "devices/debug_exit.h"
 #include "devices/debugcon.h"
 #include "devices/linuxboot.h"
@@ -88,9 +94,13 @@ struct pc {
     struct pic8259 *pic;          /* interrupt controllers; every IRQ wire comes from here */
     struct cmos_rtc *rtc;         /* RTC/CMOS (NMI mask, memory size bytes) */
     struct dma8237 *dma;          /* ISA DMA pair (the floppy uses channel 2) */
+    struct i8042 *kbc;            /* keyboard controller: host keys and mouse go in here */
+    struct ps2_keymap_state keymap; /* host modifiers held, Print Screen's variant */
     struct uart16550 *uart[PC_MAX_SERIAL];    /* COM1-COM4, NULL where absent */
     struct chardev *serial_cd[PC_MAX_SERIAL]; /* their backends (owned by the board) */
     struct region *ferr_port;                 /* port 0xF0: clear FERR#/IRQ 13 */
+    struct vga *vga;                          /* -vga std; NULL with -vga none */
+    struct framebuffer fb;                    /* what pc_framebuffer last returned */
     struct pc_device *dev;                    /* devices, in creation order */
     unsigned ndev, devcap;                    /* used / allocated entries of dev */
 
@@ -108,6 +118,7 @@ struct pc {
     enum pc_exit exit;                    /* sticky once not TIMEOUT */
     int exit_status;                      /* process status for PC_EXIT_GUEST */
     uint64_t host_base_ns;                /* real-time mode: host time at virtual time 0 */
+    uint64_t paused_at_ns;                /* host time of pc_set_paused(true); 0: not paused */
     uint64_t host_start_ns;               /* host time at pc_create, for stats */
     double insns_per_ns;                  /* real-time mode: estimated host speed */
 };
@@ -524,6 +535,7 @@ static int pc_create_chipset(struct pc *pc, char *err, size_t errlen)
     struct i8042 *kbc = i8042_create(pc->bus, pc->sched, pic8259_irq(pc->pic, 1),
                                      pic8259_irq(pc->pic, 12), pc_kbc_a20, pc_reset_request, pc);
     if (pc_add_or_fail(pc, &i8042_desc, kbc, "8042 keyboard controller", err, errlen)) return -1;
+    pc->kbc = kbc;
     pc->dma = dma8237_create(pc->bus);
     if (pc_add_or_fail(pc, &dma8237_desc, pc->dma, "8237 DMA", err, errlen)) return -1;
 
@@ -569,6 +581,105 @@ static void pc_poweroff(void *opaque)
     cpu_request_exit(pc->cpu);
 }
 
+#define VGA_BIOS_DEFAULT "/usr/share/seabios/vgabios-stdvga.bin" /* Debian's seabios package */
+
+/* -vga std: QEMU's std-VGA at 00:02.0.  Its BIOS (vgabios-stdvga.bin) is the
+ * PCI function's expansion ROM, which SeaBIOS copies to C0000 and runs, as on
+ * QEMU; a -kernel boot runs no firmware and needs none. */
+static int pc_create_vga(struct pc *pc, struct pci_bus *pb, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    if (cfg->vga && !strcmp(cfg->vga, "none")) return 0;
+    if (cfg->vga && strcmp(cfg->vga, "std")) {
+        snprintf(err, errlen, "-vga %s: expected std or none", cfg->vga);
+        return -1;
+    }
+    unsigned mb = cfg->vgamem_mb ? cfg->vgamem_mb : VGA_VRAM_DEFAULT_MB;
+    uint8_t *rom = NULL;
+    size_t rom_len = 0;
+    if (pc->bios) {
+        char e[512];
+        if (ram_load_file(VGA_BIOS_DEFAULT, &rom, &rom_len, 512, 0x40000, e, sizeof(e))) {
+            if (!cfg->bios) { /* Debian's SeaBIOS expects its VGA BIOS */
+                snprintf(err, errlen,
+                         "no VGA BIOS: %s (install Debian's seabios package, or use -vga none)", e);
+                return -1;
+            }
+            rom = NULL; /* a -bios of the user's own: a VGA without a ROM */
+            rom_len = 0;
+        }
+    }
+    pc->vga = vga_create(pc->bus, pc->sched, pb, 2, mb, rom, rom_len);
+    free(rom);
+    if (!pc->vga) {
+        snprintf(err, errlen, "VGA: out of memory, or its ports, memory or PCI slot are taken");
+        return -1;
+    }
+    return pc_add_or_fail(pc, &vga_desc, pc->vga, "VGA", err, errlen);
+}
+
+/* IDE drives on the PIIX3's channels (index 0-3: primary master, slave,
+ * secondary master, slave), each image opened through block.h.  The first
+ * two hard disks also go into CMOS as type 47 (user-defined) with their
+ * default geometry at 0x1B / 0x24, as QEMU does for BIOSes that read it
+ * (SeaBIOS itself uses IDENTIFY DEVICE). */
+static int pc_create_disks(struct pc *pc, struct piix3 *sb, char *err, size_t errlen)
+{
+    const struct pc_config *cfg = &pc->cfg;
+    uint8_t types = 0;
+    for (int i = 0; i < PC_MAX_IDE; i++) {
+        const struct pc_ide_drive *dr = &cfg->ide[i];
+        if (!dr->present) continue;
+        bool cd = dr->media == PC_MEDIA_CDROM;
+        char opt[16];
+        if (cd)
+            snprintf(opt, sizeof(opt), "-cdrom");
+        else
+            snprintf(opt, sizeof(opt), "-hd%c", 'a' + i);
+        struct block *blk = NULL;
+        char e[768];
+        if (dr->file) {
+            struct block_opts bo = {
+                .format = !dr->format                    ? BLOCK_FORMAT_AUTO
+                          : !strcmp(dr->format, "qcow2") ? BLOCK_FORMAT_QCOW2
+                                                         : BLOCK_FORMAT_RAW,
+                .readonly = cd || dr->readonly,
+                .snapshot = !cd && (dr->snapshot || cfg->snapshot),
+                .cache = dr->writethrough ? BLOCK_CACHE_WRITETHROUGH : BLOCK_CACHE_WRITEBACK,
+            };
+            blk = block_open(dr->file, &bo, e, sizeof(e));
+            if (!blk) {
+                snprintf(err, errlen, "%s: %s", opt, e);
+                return -1;
+            }
+        } else if (!cd) {
+            snprintf(err, errlen, "%s: a hard disk needs file=", opt);
+            return -1;
+        }
+        struct ide_channel *ch = piix3_ide(sb, i / 2);
+        int r = cd ? ide_attach_cdrom(ch, (unsigned)i % 2, blk, e, sizeof(e))
+                   : ide_attach_disk(ch, (unsigned)i % 2, blk, e, sizeof(e));
+        if (r) {
+            block_close(blk);
+            snprintf(err, errlen, "%s: %s", opt, e);
+            return -1;
+        }
+        unsigned cyls, heads, sects;
+        if (i < 2 && ide_disk_geometry(ch, (unsigned)i % 2, &cyls, &heads, &sects)) {
+            int base = i == 0 ? 0x1B : 0x24;
+            types |= (uint8_t)(i == 0 ? 0xF0 : 0x0F);
+            cmos_rtc_set_byte(pc->rtc, i == 0 ? 0x19 : 0x1A, 47);
+            const uint8_t g[9] = {(uint8_t)cyls, (uint8_t)(cyls >> 8), (uint8_t)heads, 0xFF, 0xFF,
+                                  (uint8_t)(0xC0 | (heads > 8 ? 0x08 : 0)), (uint8_t)cyls,
+                                  (uint8_t)(cyls >> 8), (uint8_t)sects};
+            for (int k = 0; k < 9; k++)
+                cmos_rtc_set_byte(pc->rtc, base + k, g[k]);
+        }
+    }
+    cmos_rtc_set_byte(pc->rtc, 0x12, types);
+    return 0;
+}
+
 /* PCI: configuration ports, the i440FX host bridge at 00:00.0 (which takes
  * C0000-FFFFF: shadow RAM from the board's RAM, the BIOS's low window on the
  * PCI side) and the PIIX3 at 00:01 (ISA bridge with the PIRQ router, IDE,
@@ -590,7 +701,9 @@ static int pc_create_pci(struct pc *pc, char *err, size_t errlen)
     for (int i = 0; i < 16; i++)
         isa[i] = pic8259_irq(pc->pic, i);
     struct piix3 *sb = piix3_create(pc->bus, pc->sched, pb, 1, isa, pc_poweroff, pc);
-    return pc_add_or_fail(pc, &piix3_desc, sb, "PIIX3 (APM ports 0xB2-0xB3)", err, errlen);
+    if (pc_add_or_fail(pc, &piix3_desc, sb, "PIIX3 (APM ports 0xB2-0xB3)", err, errlen)) return -1;
+    if (pc_create_disks(pc, sb, err, errlen)) return -1;
+    return pc_create_vga(pc, pb, err, errlen);
 }
 
 /* Host input for the serial ports; true when the user asked to quit (Ctrl-A x). */
@@ -916,6 +1029,56 @@ uint64_t pc_idle_ns(struct pc *pc)
     if (!pc->cpu->halted) return 0;
     uint64_t now = sched_now(pc->sched), d = sched_next_deadline(pc->sched);
     return d > now ? d - now : 0;
+}
+
+/* --- display ------------------------------------------------------------- */
+
+const struct framebuffer *pc_framebuffer(struct pc *pc)
+{
+    if (pc->vga) {
+        struct vga_frame f = vga_render(pc->vga);
+        pc->fb = (struct framebuffer){f.pixels, f.width, f.height, f.stride, f.generation};
+    }
+    return &pc->fb; /* -vga none: no pixels, 0 x 0 */
+}
+
+int pc_screen_text(struct pc *pc, char *buf, size_t len)
+{
+    return pc->vga ? vga_screen_text(pc->vga, buf, len) : -1;
+}
+
+/* --- host input ----------------------------------------------------------- */
+
+void pc_key_event(struct pc *pc, unsigned hid_usage, bool down)
+{
+    uint8_t seq[PS2_KEYMAP_SEQ_MAX];
+    size_t n = ps2_keymap_event(&pc->keymap, hid_usage, down, seq);
+    if (n) ps2_kbd_put_set2(i8042_kbd(pc->kbc), seq, n);
+}
+
+void pc_mouse_event(struct pc *pc, int dx, int dy, int dz, unsigned buttons)
+{
+    /* pc.h's wheel is positive away from the user; the IntelliMouse byte is
+     * positive towards the user.  Clamp first so negating cannot overflow. */
+    if (dz < -1000) dz = -1000;
+    if (dz > 1000) dz = 1000;
+    ps2_mouse_event(i8042_mouse(pc->kbc), dx, dy, -dz, buttons);
+}
+
+void pc_set_paused(struct pc *pc, bool paused)
+{
+    if (paused && !pc->paused_at_ns) {
+        pc->paused_at_ns = host_ns();
+    } else if (!paused && pc->paused_at_ns) {
+        /* Move the origin by the pause so pc_sync_realtime sees no jump. */
+        pc->host_base_ns += host_ns() - pc->paused_at_ns;
+        pc->paused_at_ns = 0;
+    }
+}
+
+uint64_t pc_insn_count(struct pc *pc)
+{
+    return cpu_insn_count(pc->cpu);
 }
 
 void pc_info(struct pc *pc, FILE *out)

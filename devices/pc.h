@@ -26,6 +26,21 @@
 #define PC_ICOUNT_MAX_SHIFT 10
 #define PC_MAX_SERIAL 4
 
+#define PC_MAX_IDE 4
+
+enum pc_media { PC_MEDIA_DISK, PC_MEDIA_CDROM };
+
+/* One IDE drive of the command line. */
+struct pc_ide_drive {
+    bool present;             /* a drive is cabled at this index */
+    const char *file;         /* image; NULL only for an empty CD-ROM drive */
+    enum pc_media media;      /* hard disk or ATAPI CD-ROM */
+    const char *format;       /* "raw" or "qcow2"; NULL: probe the file */
+    bool readonly;            /* readonly=on (a CD-ROM is always read-only) */
+    bool snapshot;            /* snapshot=on: writes go to a temporary overlay */
+    bool writethrough;        /* cache=writethrough: every write reaches the disk */
+};
+
 struct pc_config {
     uint64_t ram_size;        /* bytes (a multiple of 4 KiB) */
     const char *bios;         /* -bios FILE; NULL: Debian's SeaBIOS, or none with -kernel */
@@ -49,11 +64,16 @@ struct pc_config {
     const char *rtc_base;     /* -rtc base=: "utc" (default), "localtime" or a date */
     const char *floppy[2];    /* -fda/-fdb (or -drive if=floppy) raw images; NULL: no drive */
     bool floppy_readonly[2];  /* readonly=on: write protected */
+    struct pc_ide_drive ide[PC_MAX_IDE]; /* -hda..-hdd, -cdrom, -drive if=ide: index 0-3 is
+                                            primary master/slave, secondary master/slave */
+    bool snapshot;            /* -snapshot: every IDE drive as snapshot=on */
     const char *boot_order;   /* -boot order= letters (a, c, d, n); NULL: "cad" as QEMU */
     const char *boot_once;    /* -boot once=: the order for the first boot only; NULL: none */
     bool boot_menu;           /* -boot menu=on: SeaBIOS offers its F12/ESC boot menu */
     int boot_menu_wait_ms;    /* -boot splash-time=: how long the menu prompt waits; -1: default */
     int boot_reboot_timeout_ms; /* -boot reboot-timeout=: retry a failed boot after this; -1 never */
+    const char *vga;          /* -vga: "std" (QEMU's std-VGA with Bochs VBE) or "none"; NULL: std */
+    unsigned vgamem_mb;       /* VGA.vgamem_mb: VRAM in MiB (1-256, a power of two); 0: 16 */
     volatile sig_atomic_t *stop_flag; /* set (e.g. by a signal handler): pc_run stops soon */
 };
 
@@ -112,6 +132,9 @@ void pc_key_event(struct pc *pc, unsigned hid_usage, bool down);
 void pc_mouse_event(struct pc *pc, int dx, int dy, int dz, unsigned buttons);
 /* Guest instructions retired since power-on (the window title's MIPS). */
 uint64_t pc_insn_count(struct pc *pc);
+/* The frontend stops (true) or resumes (false) calling pc_run: in real-time
+ * mode no virtual time passes while paused, as QEMU's clock stops with the VM. */
+void pc_set_paused(struct pc *pc, bool paused);
 
 /* Process-wide logging (mem/log.h behind the board API).
  * pc_log_parse: 0 ok, 1 "help" was asked (print pc_log_help), -1 error. */

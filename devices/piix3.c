@@ -25,8 +25,13 @@
  * command port 0xB2 does what a BIOS SMI handler does for ACPI: 0xF1 sets
  * SCI_EN, 0xF0 clears it (the values SeaBIOS's FADT advertises).
  *
- * Not emulated: the IDE channels themselves (ports 0x1F0/0x170, disks: a later
- * issue; the bus-master registers are stored only), the ISA DMA/ SMI / APIC
+ * IDE: the two channels (devices/ide.c) sit at the legacy ports 0x1F0-0x1F7 /
+ * 0x3F6 on IRQ 14 and 0x170-0x177 / 0x376 on IRQ 15 (compatibility mode, the
+ * only one the PIIX3 has); BAR4 (BMIBA) decodes their bus-master registers,
+ * primary at +0, secondary at +8.  The legacy ports are always decoded, as
+ * QEMU does: IDETIM's decode-enable bits are stored only.
+ *
+ * Not emulated: IDE timing registers' effects, the ISA DMA/ SMI / APIC
  * chip-select options (stored), USB (function 2, absent), SMBus host
  * controller I/O (SMBBA stored, nothing decoded), global/device power
  * management events, GPIO, throttling (PCNTRL, P_LVL reads), sleep states
@@ -37,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/ide.h"
 #include "devices/pci.h"
 #include "mem/bus.h"
 #include "mem/log.h"
@@ -59,19 +65,22 @@ struct piix3 {
     void (*poweroff)(void *opaque); /* board's soft-off hook */
     void *opaque;                   /* its argument */
     struct region *apm_port;        /* 0xB2-0xB3 */
+    struct region *qemu_acpi[3];    /* GPE0 block, PCI hotplug, CPU hotplug (QEMU's ports) */
+    uint16_t gpe_en;                /* GPE0_EN (no GPE source exists, so GPE0_STS is 0) */
+    uint8_t pci_hp_bnum;            /* PCI hotplug bus selector (BNUM), stored */
     struct region *pm_io;           /* PM I/O space (PMBA), NULL while not decoded */
     struct region *bm_io;           /* IDE bus-master registers (BMIBA), NULL while not decoded */
     uint8_t pirq_level[4];          /* PIRQA-D input levels (0/1) */
     uint8_t driven[16];             /* level last driven on each ISA IRQ (0/1) */
     uint8_t apm_cnt;                /* APMC (0xB2) last written */
     uint8_t apm_sts;                /* APMS (0xB3) scratch */
-    uint8_t bm[BM_LEN];             /* bus-master IDE registers (primary 0-7, secondary 8-15) */
-    uint16_t pmsts;                 /* PMSTS (status, write-1-to-clear) */
-    uint16_t pmen;                  /* PMEN (enables) */
-    uint16_t pmcntrl;               /* PMCNTRL (SCI_EN, SUS_TYP; SUS_EN reads 0) */
-    uint8_t pm_regs[PM_IO_LEN];     /* the other PM I/O registers (0x0C-0x3F), stored */
-    uint64_t tmr_epoch;             /* PM timer tick count at the last sync, >> 23 */
-    struct timer tmr_timer;         /* fires at the next bit-23 change while TMROF_EN */
+    struct ide_channel *chan[2]; /* primary and secondary IDE channel (own bus-master registers) */
+    uint16_t pmsts;              /* PMSTS (status, write-1-to-clear) */
+    uint16_t pmen;               /* PMEN (enables) */
+    uint16_t pmcntrl;            /* PMCNTRL (SCI_EN, SUS_TYP; SUS_EN reads 0) */
+    uint8_t pm_regs[PM_IO_LEN];  /* the other PM I/O registers (0x0C-0x3F), stored */
+    uint64_t tmr_epoch;          /* PM timer tick count at the last sync, >> 23 */
+    struct timer tmr_timer;      /* fires at the next bit-23 change while TMROF_EN */
 };
 
 /* --- interrupts ------------------------------------------------------------ */
@@ -254,14 +263,69 @@ static void apm_write(void *opaque, uint32_t off, uint32_t value, unsigned size)
 
 static const struct io_ops apm_ops = {apm_read, apm_write, 1, 1, "apm"};
 
+/* --- QEMU's ACPI hotplug registers ------------------------------------------
+ * SeaBIOS's DSDT (QEMU's) declares GPE0_BLK at 0xAFE0, PCI hotplug status at
+ * 0xAE00 (PCIU up, PCID down, B0EJ eject, PCIRMV removable, BNUM) and the CPU
+ * presence bitmap at 0xAF00.  Unmapped, they read all ones, which the GPE
+ * handler takes as "every slot was unplugged" and ejects the PIIX3's
+ * functions (the IDE disks vanish from Linux).  Nothing here is hot-pluggable:
+ * no GPE is ever raised, up/down/removable read 0, and only CPU 0 exists. */
+#define QEMU_GPE0_BLK 0xAFE0
+#define QEMU_PCI_HP 0xAE00
+#define QEMU_PCI_HP_LEN 0x14
+#define QEMU_CPU_HP 0xAF00
+#define QEMU_CPU_HP_LEN 32
+
+static uint32_t gpe_read(void *opaque, uint32_t off, unsigned size)
+{
+    struct piix3 *s = opaque;
+    return off == 2 ? (uint8_t)s->gpe_en : off == 3 ? (uint8_t)(s->gpe_en >> 8) : 0;
+}
+
+static void gpe_write(void *opaque, uint32_t off, uint32_t value, unsigned size)
+{
+    struct piix3 *s = opaque;
+    if (off == 2) s->gpe_en = (uint16_t)((s->gpe_en & 0xFF00) | (value & 0xFF));
+    if (off == 3) s->gpe_en = (uint16_t)((s->gpe_en & 0x00FF) | (value & 0xFF) << 8);
+}
+
+static const struct io_ops gpe_ops = {gpe_read, gpe_write, 1, 1, "acpi-gpe0"};
+
+static uint32_t pci_hp_read(void *opaque, uint32_t off, unsigned size)
+{
+    struct piix3 *s = opaque;
+    return off == 0x10 ? s->pci_hp_bnum : 0;
+}
+
+static void pci_hp_write(void *opaque, uint32_t off, uint32_t value, unsigned size)
+{
+    struct piix3 *s = opaque;
+    if (off == 0x10)
+        s->pci_hp_bnum = (uint8_t)value;
+    else if (off >= 8 && off < 12 && value)
+        LOG(LOG_PM, "acpi: eject request for PCI slots 0x%x ignored", value);
+}
+
+static const struct io_ops pci_hp_ops = {pci_hp_read, pci_hp_write, 1, 1, "acpi-pci-hotplug"};
+
+static uint32_t cpu_hp_read(void *opaque, uint32_t off, unsigned size)
+{
+    return off == 0 ? 0x01 : 0; /* CPU 0 present */
+}
+
+static const struct io_ops cpu_hp_ops = {cpu_hp_read, NULL, 1, 1, "acpi-cpu-hotplug"};
+
 /* --- IDE bus-master registers ---------------------------------------------- */
 
+/* Byte by byte, so an access that straddles the two channels' halves works. */
 static uint32_t bm_read(void *opaque, uint32_t off, unsigned size)
 {
     struct piix3 *s = opaque;
     uint32_t v = 0;
-    for (unsigned i = 0; i < size && off + i < BM_LEN; i++)
-        v |= (uint32_t)s->bm[off + i] << (8 * i);
+    for (unsigned i = 0; i < size && off + i < BM_LEN; i++) {
+        unsigned o = off + i;
+        v |= ide_bm_read(s->chan[o / IDE_BM_LEN], o % IDE_BM_LEN, 1) << (8 * i);
+    }
     return v;
 }
 
@@ -270,18 +334,13 @@ static void bm_write(void *opaque, uint32_t off, uint32_t value, unsigned size)
     struct piix3 *s = opaque;
     for (unsigned i = 0; i < size && off + i < BM_LEN; i++) {
         unsigned o = off + i;
-        uint8_t b = (uint8_t)(value >> (8 * i));
-        switch (o & 7) {
-        case 0: s->bm[o] = b & 0x09; break; /* BMICOM: start, read/write */
-        case 2: s->bm[o] = (uint8_t)(((s->bm[o] & 0x07) & ~(b & 0x06)) | (b & 0x60)); break;
-        case 4: s->bm[o] = b & 0xFC; break; /* BMIDTP: dword aligned */
-        case 5:
-        case 6:
-        case 7: s->bm[o] = b; break;
-        default: break;
-        }
+        ide_bm_write(s->chan[o / IDE_BM_LEN], o % IDE_BM_LEN, (uint8_t)(value >> (8 * i)), 1);
     }
-    LOG_UNIMPL_ONCE("piix-ide: bus-master DMA (no disks yet)");
+}
+
+struct ide_channel *piix3_ide(struct piix3 *s, int n)
+{
+    return n == 0 || n == 1 ? s->chan[n] : NULL;
 }
 
 static const struct io_ops bm_ops = {bm_read, bm_write, 1, 4, "piix-ide-bm"};
@@ -406,10 +465,13 @@ static void piix3_reset(void *opaque)
     piix3_regs_reset(s);
     pci_func_update_bars(&s->ide);
     pm_update_io(s);
-    memset(s->bm, 0, sizeof(s->bm));
+    for (int i = 0; i < 2; i++)
+        ide_channel_desc.reset(s->chan[i]);
     s->pmsts = s->pmen = s->pmcntrl = 0;
     memset(s->pm_regs, 0, sizeof(s->pm_regs));
     s->apm_cnt = s->apm_sts = 0;
+    s->gpe_en = 0;
+    s->pci_hp_bnum = 0;
     s->tmr_epoch = pm_ticks(s) >> 23;
     pm_arm(s);
     piix3_update_irq(s);
@@ -424,8 +486,12 @@ static void piix3_destroy(void *opaque)
     pci_unregister(s->pb, &s->ide);
     pci_unregister(s->pb, &s->pm);
     bus_unmap(s->bus, s->apm_port);
+    for (int i = 0; i < 3; i++)
+        bus_unmap(s->bus, s->qemu_acpi[i]);
     bus_unmap(s->bus, s->pm_io);
     bus_unmap(s->bus, s->bm_io);
+    for (int i = 0; i < 2; i++)
+        if (s->chan[i]) ide_channel_desc.destroy(s->chan[i]);
     free(s);
 }
 
@@ -449,7 +515,15 @@ struct piix3 *piix3_create(struct bus *bus, struct sched *sched, struct pci_bus 
     piix3_regs_reset(s);
     s->tmr_epoch = pm_ticks(s) >> 23;
     s->apm_port = bus_map_ports(bus, PIIX_APM_CNT, 2, &apm_ops, s);
-    if (!s->apm_port || pci_register(pb, &s->isa, dev, 0) || pci_register(pb, &s->ide, dev, 1) ||
+    s->qemu_acpi[0] = bus_map_ports(bus, QEMU_GPE0_BLK, 4, &gpe_ops, s);
+    s->qemu_acpi[1] = bus_map_ports(bus, QEMU_PCI_HP, QEMU_PCI_HP_LEN, &pci_hp_ops, s);
+    s->qemu_acpi[2] = bus_map_ports(bus, QEMU_CPU_HP, QEMU_CPU_HP_LEN, &cpu_hp_ops, s);
+    s->chan[0] =
+        ide_channel_create(bus, sched, IDE_PRIMARY_CMD, IDE_PRIMARY_CTL, isa_irq[IDE_PRIMARY_IRQ]);
+    s->chan[1] = ide_channel_create(bus, sched, IDE_SECONDARY_CMD, IDE_SECONDARY_CTL,
+                                    isa_irq[IDE_SECONDARY_IRQ]);
+    if (!s->apm_port || !s->qemu_acpi[0] || !s->qemu_acpi[1] || !s->qemu_acpi[2] || !s->chan[0] ||
+        !s->chan[1] || pci_register(pb, &s->isa, dev, 0) || pci_register(pb, &s->ide, dev, 1) ||
         pci_register(pb, &s->pm, dev, 3)) {
         piix3_destroy(s);
         return NULL;

@@ -36,15 +36,19 @@ struct pci_bus;
 #define PM_SUS_EN 0x2000
 
 struct piix3;
+struct ide_channel;
 extern const struct device_desc piix3_desc;
 
 /* Functions 0, 1 and 3 at 00:dev.  isa_irq: the 16 PIC inputs (PIRQs and
  * SCI drive them).  poweroff(opaque) runs when the guest enters soft-off
- * (PMCNTRL SUS_TYP 0 with SUS_EN).  Maps ports 0xB2-0xB3.  NULL if out of
- * memory or the slot/ports are taken. */
+ * (PMCNTRL SUS_TYP 0 with SUS_EN).  Maps ports 0xB2-0xB3 and the two IDE
+ * channels' legacy ports.  NULL if out of memory or the slot/ports are taken. */
 struct piix3 *piix3_create(struct bus *bus, struct sched *sched, struct pci_bus *pb, unsigned dev,
                            const struct irq_line isa_irq[16], void (*poweroff)(void *opaque),
                            void *opaque);
+/* IDE channel n (0 primary at 0x1F0/IRQ 14, 1 secondary at 0x170/IRQ 15),
+ * owned by the PIIX3, for attaching drives; NULL for another n. */
+struct ide_channel *piix3_ide(struct piix3 *s, int n);
 /* ISA IRQ PIRQ pirq (0-3 = A-D) drives, or -1 when disabled or reserved. */
 int piix3_route(const struct piix3 *s, int pirq);
 /* The wire of PIRQ pirq (0-3), for PCI devices' INTx outputs. */

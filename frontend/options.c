@@ -4,7 +4,7 @@
  * Names and meanings are QEMU's (qemu-options.hx) wherever QEMU has the
  * option, so that a user's QEMU command line for a simple guest works as it
  * is.  Every bad value gets one line naming the option and what it expects.
- * Options QEMU has but Cinder does not yet (-hda, -cdrom, ...)
+ * Options QEMU has but Cinder does not yet
  * are unknown here, and -help lists only what exists.
  *
  * Like QEMU, options may be spelled with one or two leading dashes.
@@ -127,7 +127,21 @@ static int opt_debugcon(struct options *o, const char *arg, char *err, size_t er
     return add_debugcon_port(o, 0xE9, err, errlen);
 }
 
-/* -device NAME[,key=value...] for the two devices that exist. */
+/* The std VGA's VRAM, from -device VGA,vgamem_mb=N or -global VGA.vgamem_mb=N. */
+static int set_vgamem(struct options *o, const char *opt, const char *val, char *err,
+                      size_t errlen)
+{
+    char *end;
+    unsigned long mb = strtoul(val, &end, 10);
+    if (!*val || *end || mb < 1 || mb > 256 || (mb & (mb - 1))) {
+        snprintf(err, errlen, "%s: vgamem_mb=%s: expected a power of two from 1 to 256", opt, val);
+        return -1;
+    }
+    o->pc.vgamem_mb = (unsigned)mb;
+    return 0;
+}
+
+/* -device NAME[,key=value...] for the devices that exist. */
 static int opt_device(struct options *o, const char *arg, char *err, size_t errlen)
 {
     char buf[256];
@@ -145,9 +159,21 @@ static int opt_device(struct options *o, const char *arg, char *err, size_t errl
                  arg);
         return -1;
     }
+    if (!strcmp(name, "VGA")) {
+        for (char *kv = strtok_r(NULL, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+            if (strncmp(kv, "vgamem_mb=", 10)) {
+                snprintf(err, errlen, "-device VGA: unknown property '%s' (expected vgamem_mb)", kv);
+                return -1;
+            }
+            if (set_vgamem(o, "-device VGA", kv + 10, err, errlen)) return -1;
+        }
+        o->pc.vga = "std";
+        return 0;
+    }
     bool exit_dev = !strcmp(name, "isa-debug-exit");
     if (!exit_dev && strcmp(name, "isa-debugcon")) {
-        snprintf(err, errlen, "-device %s: unknown device (known: isa-debug-exit, isa-debugcon)",
+        snprintf(err, errlen,
+                 "-device %s: unknown device (known: isa-debug-exit, isa-debugcon, VGA)",
                  name);
         return -1;
     }
@@ -190,6 +216,26 @@ static int opt_device(struct options *o, const char *arg, char *err, size_t errl
         return 0;
     }
     return add_debugcon_port(o, iobase, err, errlen);
+}
+
+static int opt_vga(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (strcmp(arg, "std") && strcmp(arg, "none")) {
+        snprintf(err, errlen, "-vga %s: expected std or none", arg);
+        return -1;
+    }
+    o->pc.vga = arg;
+    return 0;
+}
+
+/* -global DRIVER.PROP=VALUE: only VGA.vgamem_mb exists. */
+static int opt_global(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    if (strncmp(arg, "VGA.vgamem_mb=", 14)) {
+        snprintf(err, errlen, "-global %s: expected VGA.vgamem_mb=N", arg);
+        return -1;
+    }
+    return set_vgamem(o, "-global VGA", arg + 14, err, errlen);
 }
 
 static int opt_d(struct options *o, const char *arg, char *err, size_t errlen)
@@ -256,14 +302,68 @@ static int opt_accel(struct options *o, const char *arg, char *err, size_t errle
     return -1;
 }
 
+/* -display none | sdl[,full-screen=on|off][,zoom-to-fit=on|off] (QEMU's
+ * names; zoom-to-fit=off, as in QEMU's GTK display, stops free scaling:
+ * the SDL window then zooms by whole multiples only). */
 static int opt_display(struct options *o, const char *arg, char *err, size_t errlen)
 {
-    if (!strcmp(arg, "none")) return 0;
-    if (!strncmp(arg, "sdl", 3))
-        snprintf(err, errlen, "-display %s: no display support yet, use -display none", arg);
-    else
-        snprintf(err, errlen, "-display %s: expected none", arg);
-    return -1;
+    if (!strcmp(arg, "none")) {
+        o->display.kind = DISPLAY_NONE;
+        return 0;
+    }
+    size_t len = strcspn(arg, ",");
+    if (len != 3 || strncmp(arg, "sdl", 3)) {
+        snprintf(err, errlen, "-display %s: expected sdl or none", arg);
+        return -1;
+    }
+    o->display.kind = DISPLAY_SDL;
+    for (const char *p = arg + len; *p == ',';) {
+        p++;
+        size_t n = strcspn(p, ",");
+        bool on;
+        const char *eq = memchr(p, '=', n);
+        const char *v = eq ? eq + 1 : p + n;
+        size_t vlen = (size_t)(p + n - v);
+        if (eq && vlen == 2 && !strncmp(v, "on", 2))
+            on = true;
+        else if (eq && vlen == 3 && !strncmp(v, "off", 3))
+            on = false;
+        else {
+            snprintf(err, errlen, "-display %s: '%.*s': expected full-screen=on|off or "
+                     "zoom-to-fit=on|off", arg, (int)n, p);
+            return -1;
+        }
+        size_t klen = (size_t)(eq - p);
+        if (klen == 11 && !strncmp(p, "full-screen", 11))
+            o->display.full_screen = on;
+        else if (klen == 11 && !strncmp(p, "zoom-to-fit", 11))
+            o->display.integer_scale = !on;
+        else {
+            snprintf(err, errlen, "-display %s: unknown '%.*s' (expected full-screen, zoom-to-fit)",
+                     arg, (int)klen, p);
+            return -1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+static int opt_full_screen(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->display.full_screen = true;
+    return 0;
+}
+
+static int opt_screendump(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->screendump = arg;
+    return 0;
+}
+
+static int opt_screendump_text(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->screendump_text = arg;
+    return 0;
 }
 
 /* -nographic: no window; COM1 on stdio unless -serial says otherwise. */
@@ -350,13 +450,76 @@ static int opt_fdb(struct options *o, const char *arg, char *err, size_t errlen)
     return opt_fd(o, 1, arg);
 }
 
-/* -drive file=F,if=floppy[,index=0|1][,readonly=on|off][,format=raw][,media=disk]
- * (QEMU's syntax; ",," in the file name is a literal comma).  Only floppies
- * exist so far. */
+/* -hda/-hdb/-hdc/-hdd FILE: a hard disk at IDE index 0-3; -cdrom FILE: a
+ * CD-ROM at index 2 (secondary master), as QEMU places them. */
+static void set_ide(struct options *o, int index, const char *file, enum pc_media media)
+{
+    struct pc_ide_drive *d = &o->pc.ide[index];
+    memset(d, 0, sizeof(*d));
+    d->present = true;
+    d->file = file;
+    d->media = media;
+}
+
+static int opt_hda(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    set_ide(o, 0, arg, PC_MEDIA_DISK);
+    return 0;
+}
+
+static int opt_hdb(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    set_ide(o, 1, arg, PC_MEDIA_DISK);
+    return 0;
+}
+
+static int opt_hdc(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    set_ide(o, 2, arg, PC_MEDIA_DISK);
+    return 0;
+}
+
+static int opt_hdd(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    set_ide(o, 3, arg, PC_MEDIA_DISK);
+    return 0;
+}
+
+static int opt_cdrom(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    set_ide(o, 2, arg, PC_MEDIA_CDROM);
+    return 0;
+}
+
+static int opt_snapshot(struct options *o, const char *arg, char *err, size_t errlen)
+{
+    o->pc.snapshot = true;
+    return 0;
+}
+
+/* on/off values of -drive. */
+static int drive_bool(const char *arg, const char *key, const char *val, bool *out, char *err,
+                      size_t errlen)
+{
+    if (strcmp(val, "on") && strcmp(val, "off")) {
+        snprintf(err, errlen, "-drive %s: %s=%s (expected on or off)", arg, key, val);
+        return -1;
+    }
+    *out = !strcmp(val, "on");
+    return 0;
+}
+
+/* -drive file=F[,if=ide|floppy][,index=N][,media=disk|cdrom][,format=raw|qcow2]
+ *        [,readonly=on|off][,snapshot=on|off][,cache=writeback|writethrough]
+ * (QEMU's syntax; ",," in the file name is a literal comma; if= defaults to
+ * ide as in QEMU).  Floppies are raw images without snapshot or cache modes. */
 static int opt_drive(struct options *o, const char *arg, char *err, size_t errlen)
 {
     char file[sizeof(o->floppy_file[0])];
-    bool have_file = false, floppy = false, ro = false;
+    bool have_file = false, floppy = false, ro = false, snap = false, wt = false;
+    bool has_snap = false, has_cache = false;
+    enum pc_media media = PC_MEDIA_DISK;
+    const char *format = NULL;
     int index = -1;
     const char *p = arg;
     while (*p) {
@@ -379,52 +542,103 @@ static int opt_drive(struct options *o, const char *arg, char *err, size_t errle
         }
         val[n] = 0;
         p = *v ? v + 1 : v;
-        if (klen == 4 && !strncmp(eq - 4, "file", 4)) {
+        char key[16];
+        snprintf(key, sizeof(key), "%.*s", (int)(klen < 15 ? klen : 15), eq - klen);
+        if (!strcmp(key, "file")) {
             strcpy(file, val);
             have_file = true;
-        } else if (klen == 2 && !strncmp(eq - 2, "if", 2)) {
-            if (strcmp(val, "floppy")) {
-                snprintf(err, errlen, "-drive %s: if=%s is not supported (only if=floppy)", arg,
-                         val);
+        } else if (!strcmp(key, "if")) {
+            if (strcmp(val, "floppy") && strcmp(val, "ide")) {
+                snprintf(err, errlen, "-drive %s: if=%s is not supported (expected ide or floppy)",
+                         arg, val);
                 return -1;
             }
-            floppy = true;
-        } else if (klen == 5 && !strncmp(eq - 5, "index", 5)) {
-            if (strcmp(val, "0") && strcmp(val, "1")) {
-                snprintf(err, errlen, "-drive %s: index=%s (a floppy index is 0 or 1)", arg, val);
+            floppy = !strcmp(val, "floppy");
+        } else if (!strcmp(key, "index")) {
+            if (strlen(val) != 1 || val[0] < '0' || val[0] > '3') {
+                snprintf(err, errlen, "-drive %s: index=%s (expected 0-3 for ide, 0-1 for floppy)",
+                         arg, val);
                 return -1;
             }
             index = val[0] - '0';
-        } else if (klen == 8 && !strncmp(eq - 8, "readonly", 8)) {
-            if (strcmp(val, "on") && strcmp(val, "off")) {
-                snprintf(err, errlen, "-drive %s: readonly=%s (expected on or off)", arg, val);
+        } else if (!strcmp(key, "readonly")) {
+            if (drive_bool(arg, key, val, &ro, err, errlen)) return -1;
+        } else if (!strcmp(key, "snapshot")) {
+            if (drive_bool(arg, key, val, &snap, err, errlen)) return -1;
+            has_snap = true;
+        } else if (!strcmp(key, "format")) {
+            if (strcmp(val, "raw") && strcmp(val, "qcow2")) {
+                snprintf(err, errlen, "-drive %s: format=%s (expected raw or qcow2)", arg, val);
                 return -1;
             }
-            ro = !strcmp(val, "on");
-        } else if (klen == 6 && !strncmp(eq - 6, "format", 6)) {
-            if (strcmp(val, "raw")) {
-                snprintf(err, errlen, "-drive %s: format=%s (only raw images)", arg, val);
+            format = !strcmp(val, "raw") ? "raw" : "qcow2";
+        } else if (!strcmp(key, "media")) {
+            if (strcmp(val, "disk") && strcmp(val, "cdrom")) {
+                snprintf(err, errlen, "-drive %s: media=%s (expected disk or cdrom)", arg, val);
                 return -1;
             }
-        } else if (!(klen == 5 && !strncmp(eq - 5, "media", 5) && !strcmp(val, "disk"))) {
+            media = !strcmp(val, "cdrom") ? PC_MEDIA_CDROM : PC_MEDIA_DISK;
+        } else if (!strcmp(key, "cache")) {
+            if (strcmp(val, "writeback") && strcmp(val, "writethrough")) {
+                snprintf(err, errlen, "-drive %s: cache=%s (expected writeback or writethrough)",
+                         arg, val);
+                return -1;
+            }
+            wt = !strcmp(val, "writethrough");
+            has_cache = true;
+        } else {
             snprintf(err, errlen,
-                     "-drive %s: unknown '%.*s' (expected file, if, index, readonly, format)", arg,
-                     (int)klen, eq - klen);
+                     "-drive %s: unknown '%.*s' (expected file, if, index, media, format, "
+                     "readonly, snapshot, cache)",
+                     arg, (int)klen, eq - klen);
             return -1;
         }
     }
-    if (!have_file || !floppy) {
-        snprintf(err, errlen, "-drive %s: expected file=FILE,if=floppy", arg);
+    if (floppy) {
+        if (!have_file) {
+            snprintf(err, errlen, "-drive %s: expected file=FILE,if=floppy", arg);
+            return -1;
+        }
+        if (index > 1 || media != PC_MEDIA_DISK || (format && strcmp(format, "raw")) ||
+            has_snap || has_cache) {
+            snprintf(err, errlen,
+                     "-drive %s: a floppy is a raw image at index 0 or 1 (no media=cdrom, "
+                     "snapshot or cache)",
+                     arg);
+            return -1;
+        }
+        if (index < 0) index = o->pc.floppy[0] ? 1 : 0;
+        if (index == 1 && o->pc.floppy[1] && o->pc.floppy[0]) {
+            snprintf(err, errlen, "-drive %s: both floppy drives are already in use", arg);
+            return -1;
+        }
+        strcpy(o->floppy_file[index], file);
+        o->pc.floppy[index] = o->floppy_file[index];
+        o->pc.floppy_readonly[index] = ro;
+        return 0;
+    }
+    if (!have_file && media != PC_MEDIA_CDROM) {
+        snprintf(err, errlen, "-drive %s: expected file=FILE (only a CD-ROM may be empty)", arg);
         return -1;
     }
-    if (index < 0) index = o->pc.floppy[0] ? 1 : 0;
-    if (index == 1 && o->pc.floppy[1] && o->pc.floppy[0]) {
-        snprintf(err, errlen, "-drive %s: both floppy drives are already in use", arg);
+    if (index < 0) {
+        for (int i = 0; i < PC_MAX_IDE && index < 0; i++)
+            if (!o->pc.ide[i].present) index = i;
+        if (index < 0) {
+            snprintf(err, errlen, "-drive %s: all four IDE drives are already in use", arg);
+            return -1;
+        }
+    } else if (o->pc.ide[index].present) {
+        snprintf(err, errlen, "-drive %s: IDE index %d is already in use", arg, index);
         return -1;
     }
-    strcpy(o->floppy_file[index], file);
-    o->pc.floppy[index] = o->floppy_file[index];
-    o->pc.floppy_readonly[index] = ro;
+    if (have_file) strcpy(o->ide_file[index], file);
+    set_ide(o, index, have_file ? o->ide_file[index] : NULL, media);
+    struct pc_ide_drive *d = &o->pc.ide[index];
+    d->format = format;
+    d->readonly = ro;
+    d->snapshot = snap;
+    d->writethrough = wt;
     return 0;
 }
 
@@ -546,14 +760,24 @@ static const struct option_def option_defs[] = {
     {"initrd", "FILE[,FILE]", "multiboot modules (each \"FILE ARGS\"), with -kernel", opt_initrd},
     {"append", "STRING", "kernel command line, with -kernel", opt_append},
     {"debugcon", "DEV", "port 0xE9 debug console to stdio, file:PATH or null", opt_debugcon},
-    {"device", "DEV", "isa-debug-exit[,iobase=0x501][,iosize=2] or isa-debugcon[,iobase=N]",
-     opt_device},
+    {"device", "DEV", "isa-debug-exit[,iobase=0x501][,iosize=2], isa-debugcon[,iobase=N] or "
+     "VGA[,vgamem_mb=16]", opt_device},
+    {"vga", "std|none", "display adapter: std (VGA with Bochs VBE, PCI 1234:1111) or none",
+     opt_vga},
+    {"global", "VGA.vgamem_mb=N", "std VGA memory in MiB (1 to 256, a power of two; default 16)",
+     opt_global},
     {"d", "LIST", "enable logs, comma-separated (-d help lists them)", opt_d},
     {"D", "FILE", "write logs to FILE instead of stderr", opt_D},
     {"icount", "[shift=]N|auto", "virtual time from the instruction count: 1 insn = 2^N ns",
      opt_icount},
     {"accel", "interp", "execution engine (interp is the only one so far)", opt_accel},
-    {"display", "none", "no display (the only choice so far)", opt_display},
+    {"display", "sdl|none", "window (default with a desktop) or none; sdl takes "
+     ",full-screen=on and ,zoom-to-fit=off (whole-multiple scaling)", opt_display},
+    {"full-screen", NULL, "start the window full screen (Ctrl+Alt+F toggles)", opt_full_screen},
+    {"screendump", "FILE.png", "write the screen to FILE.png at exit, and on SIGUSR1",
+     opt_screendump},
+    {"screendump-text", "FILE", "write the text screen as UTF-8 to FILE at exit and on SIGUSR1",
+     opt_screendump_text},
     {"nographic", NULL, "no display; COM1 on stdio (Ctrl-A x quits, Ctrl-A h helps)",
      opt_nographic},
     {"serial", "DEV",
@@ -561,7 +785,16 @@ static const struct option_def option_defs[] = {
      opt_serial},
     {"fda", "FILE", "floppy drive A: raw 160K-2.88M image (read-only if the file is)", opt_fda},
     {"fdb", "FILE", "floppy drive B", opt_fdb},
-    {"drive", "file=F,if=floppy[,index=N][,readonly=on]", "a floppy drive, QEMU-style", opt_drive},
+    {"hda", "FILE", "IDE hard disk 0 (primary master): raw or qcow2 image", opt_hda},
+    {"hdb", "FILE", "IDE hard disk 1 (primary slave)", opt_hdb},
+    {"hdc", "FILE", "IDE hard disk 2 (secondary master)", opt_hdc},
+    {"hdd", "FILE", "IDE hard disk 3 (secondary slave)", opt_hdd},
+    {"cdrom", "FILE", "ATAPI CD-ROM at IDE index 2 with this ISO image", opt_cdrom},
+    {"drive", "file=F[,KEY=VAL...]",
+     "a drive: if=ide|floppy index=0-3 media=disk|cdrom format=raw|qcow2 readonly=on "
+     "snapshot=on cache=writeback|writethrough",
+     opt_drive},
+    {"snapshot", NULL, "write to temporary overlays: no disk image is modified", opt_snapshot},
     {"rtc", "base=utc|localtime|DATE", "RTC start time (DATE: YYYY-MM-DD[THH:MM:SS])", opt_rtc},
     {"boot", "[order=]DEVS[,once=DEVS][,menu=on|off][,splash-time=MS][,reboot-timeout=MS]",
      "boot devices in order: a floppy, c disk, d CD-ROM, n network (default cad)", opt_boot},
@@ -625,6 +858,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
     }
     if (!o->pc.kernel && o->pc.append) {
         snprintf(err, errlen, "-append: only allowed with -kernel");
+        return -1;
+    }
+    if (o->pc.nographic && o->display.kind == DISPLAY_SDL) {
+        snprintf(err, errlen, "-nographic cannot be used with -display sdl");
         return -1;
     }
     return 0;

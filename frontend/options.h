@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "devices/pc.h"
+#include "frontend/display.h"
 
 #define CINDER_VERSION "0.1.0"
 
@@ -25,6 +26,10 @@ struct options {
     const char *log_path;       /* -D FILE */
     char rtc_base[64];          /* storage for pc.rtc_base (the base= value of -rtc) */
     char floppy_file[2][1024];  /* storage for pc.floppy[] given by -drive file=...,if=floppy */
+    char ide_file[PC_MAX_IDE][1024]; /* storage for pc.ide[].file given by -drive file= */
+    struct display_config display; /* -display, -full-screen (kind DEFAULT: main decides) */
+    const char *screendump;      /* -screendump FILE.png: the screen at exit (and on SIGUSR1) */
+    const char *screendump_text; /* -screendump-text FILE: the text screen (UTF-8), ditto */
     char boot_order[8];         /* storage for pc.boot_order (-boot order=) */
     char boot_once[8];          /* storage for pc.boot_once (-boot once=) */
 };

@@ -5,7 +5,8 @@
 set -euo pipefail
 
 packages=(cmake gcc make nasm pkg-config libcapstone-dev check zlib1g-dev libsdl2-dev
-          libslirp-dev seabios qemu-system-x86 qemu-utils mtools xorriso cpio)
+          libslirp-dev seabios qemu-system-x86 qemu-utils mtools xorriso isolinux syslinux-common cpio
+          xvfb x11-apps xdotool)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -43,7 +43,15 @@ expect_error() {
 case "$case_name" in
 options)
     expect_error "-foo: unknown option (see -help)" -foo
-    expect_error "-hda: unknown option" -hda disk.img
+    expect_error "-drive if=scsi,file=x: if=scsi is not supported" -drive if=scsi,file=x
+    expect_error "-drive file=x,index=4: index=4" -drive file=x,index=4
+    expect_error "-drive file=x,media=tape: media=tape" -drive file=x,media=tape
+    expect_error "-drive file=x,format=vmdk: format=vmdk" -drive file=x,format=vmdk
+    expect_error "-drive file=x,cache=none: cache=none" -drive file=x,cache=none
+    expect_error "-drive file=x,snapshot=yes: snapshot=yes (expected on or off)" \
+        -drive file=x,snapshot=yes
+    expect_error "-drive if=ide: expected file=FILE" -drive if=ide
+    expect_error "IDE index 1 is already in use" -drive file=x,index=1 -drive file=y,index=1
     expect_error "-serial foo: expected stdio, file:PATH, null, none or tcp" -serial foo
     expect_error "-serial: at most 4 serial ports" -serial null -serial null -serial null -serial null -serial null
     expect_error "-rtc base=1999-13-01: expected base=utc, localtime or YYYY-MM-DD" -rtc base=1999-13-01
@@ -60,7 +68,9 @@ options)
     expect_error "-m 8G: RAM size must be" -m 8G
     expect_error "-accel jit: the JIT is not built yet" -accel jit
     expect_error "-accel kvm: expected interp" -accel kvm
-    expect_error "-display sdl: no display support yet, use -display none" -display sdl
+    expect_error "-display vnc: expected sdl or none" -display vnc
+    expect_error "-display sdl,zoom=2: '" -display sdl,zoom=2
+    expect_error "-nographic cannot be used with -display sdl" -nographic -display sdl
     expect_error "-icount 99: expected" -icount 99
     expect_error "-d: unknown log item 'nope'" -d nope
     expect_error "-device e1000: unknown device" -device e1000
@@ -72,7 +82,8 @@ options)
     "$cinder" -help >"$work/out" 2>&1 || fail "-help exit status $?"
     grep -q -- '-kernel FILE' "$work/out" || fail "-help does not list -kernel"
     grep -q -- '-serial DEV' "$work/out" || fail "-help does not list -serial"
-    grep -q -- '-hda' "$work/out" && fail "-help lists -hda, which does not exist"
+    grep -q -- '-hda FILE' "$work/out" || fail "-help does not list -hda"
+    grep -q -- '-cdrom FILE' "$work/out" || fail "-help does not list -cdrom"
     "$cinder" -version | grep -q '^cinder version' || fail "-version"
     "$cinder" -d help | grep -q 'in_asm' || fail "-d help does not list in_asm"
     ;;
@@ -120,6 +131,24 @@ multiboot)
     st=$?
     [ "$st" -eq 33 ] || fail "multiboot kernel: exit status $st, expected 33 ($(head -c 300 "$work/err"))"
     [ "$(cat "$work/dc.txt" 2>/dev/null)" = "OK" ] || fail "debugcon file: '$(cat "$work/dc.txt")'"
+    ;;
+disks)
+    # Images the block layer refuses: one line naming the option and the file.
+    expect_error "-hda: $work/nonexistent.img: No such file" -display none \
+        -hda "$work/nonexistent.img"
+    expect_error "-cdrom: $work/nonexistent.iso: No such file" -display none \
+        -cdrom "$work/nonexistent.iso"
+    : >"$work/empty.img"
+    expect_error "-hdb: $work/empty.img: " -display none -hdb "$work/empty.img"
+    expect_error "-hda: $work: " -display none -hda "$work"
+    # a qcow2 header cut short
+    printf 'QFI\373\000\000\000\003' >"$work/trunc.qcow2"
+    head -c 40 /dev/zero >>"$work/trunc.qcow2"
+    before=$(cksum <"$work/trunc.qcow2")
+    expect_error "-hda: $work/trunc.qcow2: " -display none -hda "$work/trunc.qcow2"
+    [ "$(cksum <"$work/trunc.qcow2")" = "$before" ] || fail "trunc.qcow2 was modified"
+    expect_error "-hdc: $work/trunc.qcow2: " -display none \
+        -drive file="$work/trunc.qcow2",index=2,format=qcow2
     ;;
 *)
     echo "unknown case $case_name" >&2
