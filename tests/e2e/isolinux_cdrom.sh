@@ -41,18 +41,8 @@ if ! command -v xorriso >/dev/null 2>&1; then
     echo "SKIP: xorriso is not installed"
     exit 77
 fi
-out=$(sh "$fetch" 2>"$work/fetch.err")
-st=$?
-if [ $st -eq 77 ]; then
-    echo "SKIP: Debian's archive is unreachable and no Linux guest is cached"
-    exit 77
-fi
-if [ $st -ne 0 ]; then
-    echo "FAIL: fetch-debian-linux.sh exited $st: $(tail -5 "$work/fetch.err")"
-    exit 1
-fi
-kernel=$(echo "$out" | sed -n 's/^kernel: //p')
-initrd=$(echo "$out" | sed -n 's/^initrd: //p')
+. "$(dirname "$0")/linux_guest.sh"
+fetch_linux_guest "$fetch" "$work"
 
 cache=${CINDER_GUEST_CACHE:-$HOME/.cache/cinder/guests}/isolinux
 mkdir -p "$cache"

@@ -15,18 +15,8 @@ cinder=$1
 work=$2
 fetch=$3
 mkdir -p "$work"
-out=$(sh "$fetch" 2>"$work/fetch.err")
-st=$?
-if [ $st -eq 77 ]; then
-    echo "SKIP: Debian's archive is unreachable and no Linux guest is cached"
-    exit 77
-fi
-if [ $st -ne 0 ]; then
-    echo "FAIL: fetch-debian-linux.sh exited $st: $(tail -5 "$work/fetch.err")"
-    exit 1
-fi
-kernel=$(echo "$out" | sed -n 's/^kernel: //p')
-initrd=$(echo "$out" | sed -n 's/^initrd: //p')
+. "$(dirname "$0")/linux_guest.sh"
+fetch_linux_guest "$fetch" "$work"
 log=$work/serial.log
 fifo=$work/stdin
 rm -f "$log" "$fifo" "$work/status"

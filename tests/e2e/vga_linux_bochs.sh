@@ -13,21 +13,12 @@ cinder=$1
 work=$2
 fetch=$3
 mkdir -p "$work"
-out=$(sh "$fetch" 2>"$work/fetch.err")
-st=$?
-if [ $st -eq 77 ]; then
-    echo "SKIP: Debian's archive is unreachable and no Linux guest is cached"
-    exit 77
-fi
-if [ $st -ne 0 ]; then
-    echo "FAIL: fetch-debian-linux.sh exited $st: $(tail -5 "$work/fetch.err")"
-    exit 1
-fi
+. "$(dirname "$0")/linux_guest.sh"
+fetch_linux_guest "$fetch" "$work"
 command -v dpkg >/dev/null && command -v cpio >/dev/null || {
     echo "SKIP: dpkg and cpio are needed to build the initramfs"
     exit 77
 }
-kernel=$(echo "$out" | sed -n 's/^kernel: //p')
 cache=$(dirname "$kernel")
 deb=$(ls "$cache"/debs/linux-image-*.deb 2>/dev/null | head -1)
 if [ -z "$deb" ] || [ ! -d "$cache/root" ]; then
