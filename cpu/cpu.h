@@ -164,6 +164,11 @@ struct cpu {
     bool stop_block;        /* leave the current decoded block after this instruction */
     uint64_t icount;        /* instructions retired since reset */
     uint64_t icount_limit;  /* cpu_run stops when icount reaches this */
+    uint32_t io_cost_insns; /* extra instruction-times a non-string IN/OUT takes, so a port
+                               access lasts as long as an ISA bus cycle (~1 us): firmware and
+                               kernels time short delays by port reads (Linux reads the PIT
+                               once "to wait a microsecond").  Set by the board; counted in
+                               icount. */
 
     /* --- system state --- */
     uint32_t cr0, cr2, cr3, cr4;

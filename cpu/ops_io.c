@@ -4,6 +4,10 @@
  * Sources: SDM vol. 2 "IN", "OUT"; vol. 1 18.5 (I/O privilege and the TSS
  * I/O permission bit map, checked by cpu_io_check in seg.c).
  *
+ * Timing: each IN/OUT adds io_cost_insns to the instruction count, so on the
+ * virtual clock it lasts about an ISA bus cycle.  String I/O (INS/OUTS) is
+ * not charged: disk PIO moves whole sectors at memory speed.
+ *
  * Not emulated: I/O breakpoints (DR7 R/W = 10b with CR4.DE).
  */
 #include "cpu/ops.h"
@@ -13,12 +17,14 @@
 static void do_in(struct cpu *c, uint16_t port, unsigned size)
 {
     cpu_io_check(c, port, size);
+    c->icount += c->io_cost_insns; /* the bus cycle ends before the data is there */
     reg_write(c, R_EAX, bus_port_read(c->bus, port, size), size);
 }
 
 static void do_out(struct cpu *c, uint16_t port, unsigned size)
 {
     cpu_io_check(c, port, size);
+    c->icount += c->io_cost_insns;
     bus_port_write(c->bus, port, reg_read(c, R_EAX, size), size);
 }
 

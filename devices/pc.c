@@ -73,6 +73,7 @@
 #define UPPER_MEM_START 0xC0000u
 #define HIGH_RAM_START 0x100000u
 #define SLICE_MAX_INSNS (1u << 20)  /* poll the stop flag at least this often */
+#define PC_IO_CYCLE_NS 1000u /* an ISA bus cycle: what one IN/OUT lasts on the virtual clock */
 #define IDLE_SLEEP_MAX_NS 10000000u /* a halted CPU sleeps in steps of at most 10 ms */
 #define MAX_MODULES 16
 
@@ -823,8 +824,10 @@ struct pc *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
     }
     bus_add_map_listener(pc->bus, pc_on_map_change, pc);
     sched_set_earlier_hook(pc->sched, pc_timer_earlier, pc);
-    if (cfg->icount_shift >= 0)
+    if (cfg->icount_shift >= 0) {
         sched_set_insn_clock(pc->sched, &pc->cpu->icount, (unsigned)cfg->icount_shift);
+        pc->cpu->io_cost_insns = PC_IO_CYCLE_NS >> cfg->icount_shift;
+    }
 
     /* Firmware: -bios, else Debian's SeaBIOS, except that -kernel needs none. */
     const char *bios = cfg->bios;
@@ -918,6 +921,7 @@ static void pc_realtime_slice_clock(struct pc *pc)
     unsigned shift = 0;
     while (shift < 20 && (double)(1ull << (shift + 1)) <= ns_per_insn) shift++;
     sched_set_insn_clock(pc->sched, &pc->cpu->icount, shift);
+    pc->cpu->io_cost_insns = PC_IO_CYCLE_NS >> shift;
 }
 
 /* Instructions that fit in ns of virtual time. */
