@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(cmake gcc make nasm pkg-config libcapstone-dev check zlib1g-dev libsdl2-dev
           libslirp-dev seabios qemu-system-x86 qemu-utils mtools xorriso isolinux syslinux-common cpio
-          xvfb x11-apps xdotool)
+          xvfb x11-apps xdotool
+          grub-pc-bin grub-common syslinux fdisk e2fsprogs)
 
 missing=()
 for p in "${packages[@]}"; do
