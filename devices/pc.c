@@ -18,9 +18,11 @@
  * PS/2 keyboard and mouse, 8237 DMA pair), 16550A UARTs on COM1-COM4,
  * debugcon(s), isa-debug-exit, POST port, port 0x92, and the x87 FERR# path
  * (IRQ 13, cleared by a write to port 0xF0), the i440FX/PIIX3/PIIX4-PM PCI
- * chipset, the 82077AA floppy, the std-VGA with Bochs VBE at 00:02.0 (-vga),
- * Multiboot and Linux bzImage direct boot.  Not yet: disks (later issues plug into pc_add_device), fw_cfg, SMP, -icount
- * auto's adaptive shift (auto is treated as shift 3).
+ * chipset with the IDE channels and their drives (block layer images), fw_cfg,
+ * the 82077AA floppy, the std-VGA with Bochs VBE at 00:02.0 (-vga), Multiboot
+ * and Linux bzImage direct boot, host keyboard and mouse input.  Not yet: the
+ * network card, local APIC/I/O APIC and SMP, save state, -icount auto's
+ * adaptive shift (auto is treated as shift 3).
  */
 #include "devices/pc.h"
 
