@@ -97,6 +97,7 @@ struct pc {
     struct pic8259 *pic;          /* interrupt controllers; every IRQ wire comes from here */
     struct cmos_rtc *rtc;         /* RTC/CMOS (NMI mask, memory size bytes) */
     struct dma8237 *dma;          /* ISA DMA pair (the floppy uses channel 2) */
+    struct pci_bus *pci;          /* bus 0: the board's own config cycles go through it */
     struct i8042 *kbc;            /* keyboard controller: host keys and mouse go in here */
     struct ps2_keymap_state keymap; /* host modifiers held, Print Screen's variant */
     struct uart16550 *uart[PC_MAX_SERIAL];    /* COM1-COM4, NULL where absent */
@@ -253,23 +254,15 @@ static const uint8_t pc_pirq_irq[4] = {10, 10, 11, 11};
  * routing. */
 static void pc_linux_firmware_setup(struct pc *pc)
 {
-    uint32_t fn3 = 0x80000000u | (1u << 11) | (3u << 8);
-    bus_port_write(pc->bus, 0xCF8, fn3 | PIIX_PM_PMBA, 4);
-    bus_port_write(pc->bus, 0xCFC, PC_PM_BASE | 1u, 4);
-    bus_port_write(pc->bus, 0xCF8, fn3 | PIIX_PM_PMREGMISC, 4);
-    bus_port_write(pc->bus, 0xCFC, 1, 1);
+    const unsigned piix_isa = 1u << 3, piix_ide = piix_isa | 1, piix_pm = piix_isa | 3;
+    pci_config_write(pc->pci, piix_pm, PIIX_PM_PMBA, PC_PM_BASE | 1u, 4);
+    pci_config_write(pc->pci, piix_pm, PIIX_PM_PMREGMISC, 1, 1);
     /* IDE decode enable (IDETIM bit 15) on both channels of 00:01.1, as
      * SeaBIOS sets it; Linux's ata_piix skips a channel without it. */
-    uint32_t fn1 = 0x80000000u | (1u << 11) | (1u << 8);
-    bus_port_write(pc->bus, 0xCF8, fn1 | 0x40, 4);
-    bus_port_write(pc->bus, 0xCFC, 0x80008000u, 4);
+    pci_config_write(pc->pci, piix_ide, 0x40, 0x80008000u, 4);
     /* PCI interrupt routing, which the DSDT's _PRT describes. */
-    uint32_t fn0 = 0x80000000u | (1u << 11);
-    for (int i = 0; i < 4; i++) {
-        bus_port_write(pc->bus, 0xCF8, fn0 | ((PIIX3_PIRQRC + i) & ~3u), 4);
-        bus_port_write(pc->bus, (uint16_t)(0xCFC + ((PIIX3_PIRQRC + i) & 3)), pc_pirq_irq[i], 1);
-    }
-    bus_port_write(pc->bus, 0xCF8, 0, 4);
+    for (unsigned i = 0; i < 4; i++)
+        pci_config_write(pc->pci, piix_isa, PIIX3_PIRQRC + i, pc_pirq_irq[i], 1);
 }
 
 /* Machine state at entry, boot.rst "32-bit Boot Protocol": protected mode,
@@ -690,6 +683,7 @@ static int pc_create_disks(struct pc *pc, struct piix3 *sb, char *err, size_t er
 static int pc_create_pci(struct pc *pc, char *err, size_t errlen)
 {
     struct pci_bus *pb = pci_bus_create(pc->bus, pc_reset_request, pc);
+    pc->pci = pb;
     if (pc_add_or_fail(pc, &pci_bus_desc, pb, "PCI configuration ports 0xCF8-0xCFF", err, errlen))
         return -1;
     uint32_t rom_len = 0;
